@@ -1,0 +1,1180 @@
+//! The compiled engine: building, the candidate search, scoring and overlap resolution.
+
+use crate::error::{BuildError, BuildErrorKind};
+use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
+use crate::validators::Validator;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Input, MatchKind, PatternSet};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+/// Bytes of context looked at before a match.
+pub const CONTEXT_BEFORE: usize = 64;
+/// Bytes of context looked at after a match.
+pub const CONTEXT_AFTER: usize = 40;
+/// The default score threshold.
+pub const DEFAULT_MIN_SCORE: f32 = 0.5;
+/// Default increase of a score when a context word is near.
+const DEFAULT_BOOST: f32 = 0.35;
+/// Decrease of a score when a negative context word is near.
+const NEGATIVE_PENALTY: f32 = 0.4;
+/// Largest gap (in bytes, on one line) between two digits of one cluster.
+const CLUSTER_GAP: usize = 12;
+
+/// One detected piece of personal data or credential.
+///
+/// Offsets are UTF-8 byte offsets into the scanned input (end exclusive).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    start: usize,
+    end: usize,
+    score: f32,
+    entity: Arc<str>,
+    rule: Arc<str>,
+}
+
+impl Finding {
+    /// Byte offset where the finding starts.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    /// Byte offset one past the end of the finding.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    /// `start..end`.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+    /// Confidence in 0..=1 after validation and context.
+    pub fn score(&self) -> f32 {
+        self.score
+    }
+    /// The entity type, e.g. `EMAIL_ADDRESS`.
+    pub fn entity(&self) -> &str {
+        &self.entity
+    }
+    /// The id of the rule that produced the finding.
+    pub fn rule_id(&self) -> &str {
+        &self.rule
+    }
+}
+
+struct Rule {
+    id: Arc<str>,
+    entity: Arc<str>,
+    description: String,
+    source: String,
+    regex: Regex,
+    value_group: Option<usize>,
+    validator: Option<Validator>,
+    score: f32,
+    boost: f32,
+    context: Vec<u32>,
+    negative: Vec<u32>,
+    context_required: bool,
+    max_len: Option<usize>,
+    examples: Vec<String>,
+    negative_examples: Vec<String>,
+}
+
+impl Rule {
+    /// How far a window must extend around a trigger to hold any match.
+    fn reach(&self) -> usize {
+        self.max_len.unwrap_or(usize::MAX / 4)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct DigitTrigger {
+    min: usize,
+    requires: u16,
+    token: usize,
+    rule: u32,
+}
+
+/// A literal automaton and, per literal, the rules it triggers (and whether it is a nearby
+/// context word rather than part of the match).
+type LiteralTriggers = (AhoCorasick, Vec<Vec<(u32, bool)>>);
+
+struct Inner {
+    rules: Vec<Rule>,
+    set: Option<Regex>,
+    set_rule: Vec<u32>,
+    digit: Vec<DigitTrigger>,
+    lit_cs: Option<LiteralTriggers>,
+    lit_ci: Option<LiteralTriggers>,
+    hex: Vec<u32>,
+    full: Vec<u32>,
+    context: Option<AhoCorasick>,
+    allow_values: HashSet<Vec<u8>>,
+    allow_regex: Option<Regex>,
+    min_score: f32,
+    max_len: Option<usize>,
+}
+
+/// A compiled rule set. Immutable, `Send + Sync`, cheap to clone (an `Arc` inside).
+///
+/// ```
+/// let engine = redactyl::Engine::builtin().unwrap();
+/// let text = "Reach me at jane.doe@example.com or 415-555-0132.";
+/// let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
+/// assert_eq!(found[0].entity(), "EMAIL_ADDRESS");
+/// assert_eq!(&text[found[1].range()], "415-555-0132");
+/// ```
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("rules", &self.inner.rules.len())
+            .field("min_score", &self.inner.min_score)
+            .finish()
+    }
+}
+
+/// Per-thread mutable search state. Create one with [`Engine::scratch`] and reuse it.
+pub struct Scratch {
+    owner: usize,
+    set_cache: Option<meta::Cache>,
+    caches: Vec<meta::Cache>,
+    captures: Vec<Option<Captures>>,
+    patset: PatternSet,
+    cands: Vec<Cand>,
+    eligible: Vec<u32>,
+    ran: Vec<u32>,
+    words: Vec<u32>,
+    findings: Vec<Finding>,
+}
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scratch").finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    rule: u32,
+    start: usize,
+    end: usize,
+    score: f32,
+}
+
+/// Which rules a scan runs: all, or only those of some entities.
+#[derive(Clone, Debug)]
+pub struct RuleFilter {
+    enabled: Vec<bool>,
+}
+
+/// Per-scan settings that differ from the engine's defaults.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    min_score: Option<f32>,
+    filter: Option<RuleFilter>,
+}
+
+impl ScanOptions {
+    /// Options that change nothing.
+    pub fn new() -> ScanOptions {
+        ScanOptions::default()
+    }
+    /// Report findings scoring at least `score` (instead of the engine's threshold).
+    pub fn min_score(mut self, score: f32) -> ScanOptions {
+        self.min_score = Some(score);
+        self
+    }
+    /// Run only the rules this filter enables.
+    pub fn filter(mut self, filter: RuleFilter) -> ScanOptions {
+        self.filter = Some(filter);
+        self
+    }
+}
+
+/// Describes one compiled rule (for listings).
+#[derive(Clone, Debug)]
+pub struct RuleInfo<'a> {
+    /// Rule id.
+    pub id: &'a str,
+    /// Entity it reports.
+    pub entity: &'a str,
+    /// What it finds.
+    pub description: &'a str,
+    /// The rule file or built-in pack it came from.
+    pub source: &'a str,
+    /// Validator name, if any.
+    pub validator: Option<&'static str>,
+    /// Base score.
+    pub score: f32,
+    /// Whether it fires only with context.
+    pub context_required: bool,
+    /// Maximum match length in bytes (`None`: unbounded).
+    pub max_len: Option<usize>,
+}
+
+/// An example of a rule that did not behave as its definition says.
+#[derive(Clone, Debug)]
+pub struct ExampleFailure {
+    /// The rule.
+    pub rule: String,
+    /// The example text.
+    pub example: String,
+    /// `true` for a positive example that found nothing, `false` for a negative one that fired.
+    pub expected_match: bool,
+}
+
+/// Builds an [`Engine`] from the built-in rules, rule files and settings.
+///
+/// ```
+/// let engine = redactyl::EngineBuilder::new()
+///     .add_rules_toml("inline", r#"
+///         [[rule]]
+///         id = "ticket"
+///         entity = "TICKET_ID"
+///         patterns = ['TCK-[0-9]{6}']
+///         score = 0.9
+///         examples = ["see TCK-123456"]
+///     "#).unwrap()
+///     .build()
+///     .unwrap();
+/// assert_eq!(engine.find_iter(b"ref TCK-000042").next().unwrap().entity(), "TICKET_ID");
+/// ```
+#[derive(Clone, Debug)]
+pub struct EngineBuilder {
+    builtin: bool,
+    files: Vec<(String, RuleFile)>,
+    min_score: f32,
+    entities: Option<HashSet<String>>,
+    disabled: HashSet<String>,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder::new()
+    }
+}
+
+impl EngineBuilder {
+    /// A builder with the built-in rules and the default threshold.
+    pub fn new() -> EngineBuilder {
+        EngineBuilder {
+            builtin: true,
+            files: Vec::new(),
+            min_score: DEFAULT_MIN_SCORE,
+            entities: None,
+            disabled: HashSet::new(),
+        }
+    }
+
+    /// Whether to include the built-in rules (default `true`).
+    pub fn builtin(mut self, yes: bool) -> EngineBuilder {
+        self.builtin = yes;
+        self
+    }
+
+    /// Adds the rules, allow list and deny list of a TOML rule file. A rule whose id equals an
+    /// earlier rule's replaces it.
+    ///
+    /// # Errors
+    /// When the text is not a valid rule file; the error names `name` and the rule.
+    pub fn add_rules_toml(mut self, name: &str, text: &str) -> Result<EngineBuilder, BuildError> {
+        self.files.push((name.to_string(), RuleFile::parse(name, text)?));
+        Ok(self)
+    }
+
+    /// Reads and adds a rule file.
+    ///
+    /// # Errors
+    /// When the file cannot be read or is not a valid rule file.
+    pub fn add_rules_file(self, path: &std::path::Path) -> Result<EngineBuilder, BuildError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| BuildError::new(BuildErrorKind::Io(e.to_string())).in_source(&name))?;
+        self.add_rules_toml(&name, &text)
+    }
+
+    /// Findings scoring below this are dropped (default 0.5).
+    pub fn min_score(mut self, score: f32) -> EngineBuilder {
+        self.min_score = score;
+        self
+    }
+
+    /// Compile only rules of these entities.
+    pub fn entities<I: IntoIterator<Item = S>, S: Into<String>>(mut self, it: I) -> EngineBuilder {
+        self.entities = Some(it.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Leave out the rules with these ids.
+    pub fn disable_rules<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        it: I,
+    ) -> EngineBuilder {
+        self.disabled.extend(it.into_iter().map(Into::into));
+        self
+    }
+
+    /// Compiles the rules.
+    ///
+    /// # Errors
+    /// When a built-in or added rule is invalid or a pattern does not compile.
+    pub fn build(&self) -> Result<Engine, BuildError> {
+        let mut files: Vec<(String, RuleFile)> = Vec::new();
+        if self.builtin {
+            for (name, text) in BUILTIN {
+                files.push((name.to_string(), RuleFile::parse(name, text)?));
+            }
+        }
+        files.extend(self.files.iter().cloned());
+        let mut specs: Vec<(String, RuleSpec)> = Vec::new();
+        let mut allow = AllowSpec::default();
+        for (name, file) in files {
+            for r in file.rule {
+                if let Some(slot) = specs.iter_mut().find(|(_, s)| s.id == r.id) {
+                    *slot = (name.clone(), r);
+                } else {
+                    specs.push((name.clone(), r));
+                }
+            }
+            allow.values.extend(file.allow.values);
+            allow.patterns.extend(file.allow.patterns);
+            for (i, d) in file.deny.into_iter().enumerate() {
+                specs.push((name.clone(), deny_rule(&d, i)));
+            }
+        }
+        specs.retain(|(_, s)| {
+            s.enabled
+                && !self.disabled.contains(&s.id)
+                && self.entities.as_ref().is_none_or(|e| e.contains(&s.entity))
+        });
+        compile(specs, &allow, self.min_score)
+    }
+}
+
+fn deny_rule(d: &DenySpec, i: usize) -> RuleSpec {
+    RuleSpec {
+        id: format!("deny-{}-{i}", d.entity.to_ascii_lowercase()),
+        entity: d.entity.clone(),
+        description: "deny-list terms".into(),
+        patterns: Vec::new(),
+        literals: d.terms.clone(),
+        case_insensitive: d.case_insensitive,
+        validator: None,
+        score: 1.0,
+        context: Vec::new(),
+        negative_context: Vec::new(),
+        context_required: false,
+        context_boost: None,
+        triggers: Vec::new(),
+        examples: Vec::new(),
+        negative_examples: Vec::new(),
+        enabled: true,
+    }
+}
+
+fn syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+}
+
+fn literal_pattern(lits: &[String], ci: bool) -> String {
+    let alts: Vec<String> = lits
+        .iter()
+        .map(|l| {
+            let mut p = String::new();
+            if l.as_bytes()[0].is_ascii_alphanumeric() {
+                p.push_str(r"(?-u:\b)");
+            }
+            p.push_str(&regex_syntax::escape(l));
+            if l.as_bytes()[l.len() - 1].is_ascii_alphanumeric() {
+                p.push_str(r"(?-u:\b)");
+            }
+            p
+        })
+        .collect();
+    format!("{}(?:{})", if ci { "(?i)" } else { "" }, alts.join("|"))
+}
+
+fn sep_mask(b: u8) -> u16 {
+    match b {
+        b'.' => 1,
+        b':' => 2,
+        b'-' => 4,
+        b' ' => 8,
+        b'/' => 16,
+        b'(' | b')' => 32,
+        b'+' => 64,
+        b'a'..=b'z' | b'A'..=b'Z' => 128,
+        _ => 256,
+    }
+}
+
+enum Trig {
+    Digits { min: usize, requires: u16, token: usize },
+    Literals { lits: Vec<Vec<u8>>, ci: bool, near: bool },
+    Hex,
+    Full,
+}
+
+fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
+    if !spec.triggers.is_empty() {
+        return spec.triggers.iter().map(trig_of).collect();
+    }
+    if !spec.literals.is_empty() {
+        return vec![Trig::Literals {
+            lits: spec.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
+            ci: spec.case_insensitive,
+            near: false,
+        }];
+    }
+    // No trigger given: use the patterns' required prefix literals when there are some.
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut lits = Vec::new();
+    for h in hir {
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(h);
+        match seq.literals() {
+            Some(ls) if !ls.is_empty() && ls.iter().all(|l| l.as_bytes().len() >= 2) => {
+                lits.extend(ls.iter().map(|l| l.as_bytes().to_vec()));
+            }
+            _ => return vec![Trig::Full],
+        }
+    }
+    if lits.is_empty() || lits.len() > 256 {
+        return vec![Trig::Full];
+    }
+    vec![Trig::Literals {
+        lits,
+        ci: false,
+        near: false,
+    }]
+}
+
+fn trig_of(t: &TriggerSpec) -> Trig {
+    if let Some(min) = t.digits {
+        let requires = t
+            .requires
+            .as_deref()
+            .unwrap_or("")
+            .bytes()
+            .fold(0u16, |m, b| m | sep_mask(b));
+        Trig::Digits {
+            min,
+            requires,
+            token: t.token.unwrap_or(0),
+        }
+    } else if t.hex_delimited {
+        Trig::Hex
+    } else {
+        Trig::Literals {
+            lits: t.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
+            ci: t.case_insensitive,
+            near: t.near,
+        }
+    }
+}
+
+fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) -> Result<Engine, BuildError> {
+    let mut words: HashMap<String, u32> = HashMap::new();
+    let mut word_id = |w: &str| -> u32 {
+        let key = w.to_ascii_lowercase();
+        let next = u32::try_from(words.len()).unwrap_or(u32::MAX);
+        *words.entry(key).or_insert(next)
+    };
+    let mut rules = Vec::with_capacity(specs.len());
+    let mut set_patterns: Vec<String> = Vec::new();
+    let mut set_rule = Vec::new();
+    let mut digit = Vec::new();
+    let mut hex = Vec::new();
+    let mut full = Vec::new();
+    let mut lits_cs: Vec<(Vec<u8>, u32, bool)> = Vec::new();
+    let mut lits_ci: Vec<(Vec<u8>, u32, bool)> = Vec::new();
+
+    for (source, spec) in specs {
+        let err = |e: BuildError| e.in_source(&source).in_rule(&spec.id);
+        let patterns = if spec.literals.is_empty() {
+            spec.patterns.clone()
+        } else {
+            vec![literal_pattern(&spec.literals, spec.case_insensitive)]
+        };
+        let mut hirs = Vec::new();
+        let mut max_len = Some(0usize);
+        for (index, p) in patterns.iter().enumerate() {
+            let hir = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(p)
+                .map_err(|e| {
+                    err(BuildError::new(BuildErrorKind::Pattern {
+                        index,
+                        message: e.to_string(),
+                    }))
+                })?;
+            if hir.properties().minimum_len() == Some(0) {
+                return Err(err(BuildError::new(BuildErrorKind::Invalid(format!(
+                    "pattern {index} can match the empty string"
+                )))));
+            }
+            max_len = match (max_len, hir.properties().maximum_len()) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+            hirs.push(hir);
+        }
+        let regex = Regex::builder()
+            .syntax(syntax())
+            .configure(Regex::config().utf8_empty(false))
+            .build_many(&patterns)
+            .map_err(|e| {
+                err(BuildError::new(BuildErrorKind::Pattern {
+                    index: e.pattern().map_or(0, |p| p.as_usize()),
+                    message: e.to_string(),
+                }))
+            })?;
+        let value_group = regex.group_info().to_index(regex_automata::PatternID::ZERO, "value");
+        if value_group.is_some() && patterns.len() > 1 {
+            // Every pattern must name the group for captures to be meaningful.
+            for pid in 1..patterns.len() {
+                let pid = regex_automata::PatternID::new(pid).map_err(|e| {
+                    err(BuildError::new(BuildErrorKind::Invalid(e.to_string())))
+                })?;
+                if regex.group_info().to_index(pid, "value") != value_group {
+                    return Err(err(BuildError::new(BuildErrorKind::Invalid(
+                        "when one pattern has a `value` group, all must have it at the same position".into(),
+                    ))));
+                }
+            }
+        }
+        let validator = match &spec.validator {
+            Some(v) => Some(v.parse::<Validator>().map_err(|e| {
+                err(BuildError::new(BuildErrorKind::Invalid(e.to_string())))
+            })?),
+            None => None,
+        };
+        let idx = u32::try_from(rules.len()).map_err(|_| {
+            err(BuildError::new(BuildErrorKind::Invalid("too many rules".into())))
+        })?;
+        for t in triggers_of(&spec, &hirs) {
+            match t {
+                Trig::Digits {
+                    min,
+                    requires,
+                    token,
+                } => {
+                    digit.push(DigitTrigger {
+                        min,
+                        requires,
+                        token,
+                        rule: idx,
+                    });
+                    if !set_rule.contains(&idx) {
+                        for p in &patterns {
+                            set_patterns.push(p.clone());
+                            set_rule.push(idx);
+                        }
+                    }
+                }
+                Trig::Literals { lits, ci, near } => {
+                    let into = if ci { &mut lits_ci } else { &mut lits_cs };
+                    into.extend(lits.into_iter().map(|l| (l, idx, near)));
+                }
+                Trig::Hex => hex.push(idx),
+                Trig::Full => full.push(idx),
+            }
+        }
+        let mut context: Vec<u32> = spec.context.iter().map(|w| word_id(w)).collect();
+        context.sort_unstable();
+        let mut negative: Vec<u32> = spec.negative_context.iter().map(|w| word_id(w)).collect();
+        negative.sort_unstable();
+        rules.push(Rule {
+            id: spec.id.as_str().into(),
+            entity: spec.entity.as_str().into(),
+            description: spec.description.clone(),
+            source: source.clone(),
+            regex,
+            value_group,
+            validator,
+            score: spec.score,
+            boost: spec.context_boost.unwrap_or(DEFAULT_BOOST),
+            context,
+            negative,
+            context_required: spec.context_required,
+            max_len,
+            examples: spec.examples.clone(),
+            negative_examples: spec.negative_examples.clone(),
+        });
+    }
+    digit.sort_by_key(|t| t.min);
+    let set = if set_patterns.is_empty() {
+        None
+    } else {
+        Some(
+            Regex::builder()
+                .syntax(syntax())
+                .configure(
+                    Regex::config()
+                        .match_kind(MatchKind::All)
+                        .utf8_empty(false)
+                        .hybrid_cache_capacity(8 * (1 << 20)),
+                )
+                .build_many(&set_patterns)
+                .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?,
+        )
+    };
+    let lit_cs = literal_automaton(lits_cs, false)?;
+    let lit_ci = literal_automaton(lits_ci, true)?;
+    let mut ordered: Vec<(String, u32)> = words.into_iter().collect();
+    ordered.sort_by_key(|(_, id)| *id);
+    let context = if ordered.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(ordered.iter().map(|(w, _)| w.as_bytes()))
+                .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?,
+        )
+    };
+    let allow_regex = if allow.patterns.is_empty() {
+        None
+    } else {
+        let anchored: Vec<String> = allow.patterns.iter().map(|p| format!("^(?:{p})$")).collect();
+        Some(
+            Regex::builder()
+                .syntax(syntax())
+                .build_many(&anchored)
+                .map_err(|e| {
+                    BuildError::new(BuildErrorKind::Invalid(format!("allow pattern: {e}")))
+                })?,
+        )
+    };
+    let max_len = rules.iter().try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
+    Ok(Engine {
+        inner: Arc::new(Inner {
+            rules,
+            set,
+            set_rule,
+            digit,
+            lit_cs,
+            lit_ci,
+            hex,
+            full,
+            context,
+            allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+            allow_regex,
+            min_score,
+            max_len,
+        }),
+    })
+}
+
+fn literal_automaton(
+    lits: Vec<(Vec<u8>, u32, bool)>,
+    ci: bool,
+) -> Result<Option<LiteralTriggers>, BuildError> {
+    if lits.is_empty() {
+        return Ok(None);
+    }
+    let mut uniq: Vec<Vec<u8>> = Vec::new();
+    let mut owners: Vec<Vec<(u32, bool)>> = Vec::new();
+    for (l, r, near) in lits {
+        let key = if ci { l.to_ascii_lowercase() } else { l };
+        match uniq.iter().position(|u| *u == key) {
+            Some(i) => {
+                if !owners[i].contains(&(r, near)) {
+                    owners[i].push((r, near));
+                }
+            }
+            None => {
+                uniq.push(key);
+                owners.push(vec![(r, near)]);
+            }
+        }
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(ci)
+        .match_kind(AcMatchKind::Standard)
+        .build(&uniq)
+        .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
+    Ok(Some((ac, owners)))
+}
+
+/// The first ASCII digit at or after `from`.
+fn find_digit(h: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let rest = h.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut base = from;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // A byte is a digit when (b ^ '0') < 10: detect any byte below 10 in the word.
+        let t = w ^ (LO * 0x30);
+        let hit = t.wrapping_sub(LO * 10) & !t & HI;
+        if hit != 0 {
+            if let Some(i) = c.iter().position(u8::is_ascii_digit) {
+                return Some(base + i);
+            }
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|i| base + i)
+}
+
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+impl Engine {
+    /// An engine of the built-in rules with default settings.
+    ///
+    /// # Errors
+    /// Only if the built-in rules were broken, which the test suite rules out.
+    pub fn builtin() -> Result<Engine, BuildError> {
+        EngineBuilder::new().build()
+    }
+
+    /// A builder (same as [`EngineBuilder::new`]).
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::new()
+    }
+
+    /// A new per-thread scratch for this engine.
+    pub fn scratch(&self) -> Scratch {
+        let inner = &self.inner;
+        Scratch {
+            owner: Arc::as_ptr(&self.inner) as usize,
+            set_cache: inner.set.as_ref().map(Regex::create_cache),
+            caches: inner.rules.iter().map(|r| r.regex.create_cache()).collect(),
+            captures: inner
+                .rules
+                .iter()
+                .map(|r| r.value_group.map(|_| r.regex.create_captures()))
+                .collect(),
+            patset: PatternSet::new(inner.set.as_ref().map_or(0, |s| s.pattern_len())),
+            cands: Vec::new(),
+            eligible: Vec::new(),
+            ran: Vec::new(),
+            words: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// The largest number of bytes any rule can match, `None` when a rule is unbounded.
+    pub fn max_match_len(&self) -> Option<usize> {
+        self.inner.max_len
+    }
+
+    /// The engine's score threshold.
+    pub fn min_score(&self) -> f32 {
+        self.inner.min_score
+    }
+
+    /// The compiled rules, in order.
+    pub fn rules(&self) -> impl Iterator<Item = RuleInfo<'_>> {
+        self.inner.rules.iter().map(|r| RuleInfo {
+            id: &r.id,
+            entity: &r.entity,
+            description: &r.description,
+            source: &r.source,
+            validator: r.validator.map(Validator::name),
+            score: r.score,
+            context_required: r.context_required,
+            max_len: r.max_len,
+        })
+    }
+
+    /// The distinct entities the engine can report.
+    pub fn entities(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.inner.rules.iter().map(|r| &*r.entity).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// A filter enabling only the rules of these entities.
+    pub fn filter_entities<S: AsRef<str>>(&self, entities: &[S]) -> RuleFilter {
+        RuleFilter {
+            enabled: self
+                .inner
+                .rules
+                .iter()
+                .map(|r| entities.iter().any(|e| e.as_ref() == &*r.entity))
+                .collect(),
+        }
+    }
+
+    /// A filter enabling only the rule with this id.
+    pub fn filter_rule(&self, id: &str) -> RuleFilter {
+        RuleFilter {
+            enabled: self.inner.rules.iter().map(|r| &*r.id == id).collect(),
+        }
+    }
+
+    /// Finds everything in `hay`, allocating a scratch. For repeated scans use [`Engine::scan`].
+    pub fn find_iter(&self, hay: &[u8]) -> std::vec::IntoIter<Finding> {
+        let mut s = self.scratch();
+        self.scan(&mut s, hay);
+        std::mem::take(&mut s.findings).into_iter()
+    }
+
+    /// Scans `hay` with the engine's settings; the findings are sorted by start, do not
+    /// overlap and live in `scratch` until the next scan.
+    pub fn scan<'s>(&self, scratch: &'s mut Scratch, hay: &[u8]) -> &'s [Finding] {
+        self.scan_with(scratch, hay, &ScanOptions::default())
+    }
+
+    /// Scans with per-call options (threshold, rule filter).
+    pub fn scan_with<'s>(
+        &self,
+        scratch: &'s mut Scratch,
+        hay: &[u8],
+        opts: &ScanOptions,
+    ) -> &'s [Finding] {
+        if scratch.owner != Arc::as_ptr(&self.inner) as usize {
+            *scratch = self.scratch();
+        }
+        scratch.cands.clear();
+        scratch.findings.clear();
+        let enabled = opts.filter.as_ref().map(|f| f.enabled.as_slice());
+        let on = |r: u32| enabled.is_none_or(|e| e.get(r as usize).copied().unwrap_or(false));
+        self.digit_candidates(scratch, hay, &on);
+        self.literal_candidates(scratch, hay, &on);
+        self.hex_candidates(scratch, hay, &on);
+        for &r in &self.inner.full {
+            if on(r) {
+                self.run_rule(scratch, hay, r, 0, hay.len());
+            }
+        }
+        let min = opts.min_score.unwrap_or(self.inner.min_score);
+        self.finish(scratch, hay, min);
+        &scratch.findings
+    }
+
+    fn digit_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
+        let inner = &*self.inner;
+        let Some(first) = inner.digit.first() else {
+            return;
+        };
+        let global_min = first.min.max(1);
+        let mut i = 0;
+        while let Some(p) = find_digit(hay, i) {
+            // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, one line.
+            let mut last = p;
+            let mut n = 1usize;
+            let mut j = p + 1;
+            while j < hay.len() && j - last <= CLUSTER_GAP {
+                let b = hay[j];
+                if b.is_ascii_digit() {
+                    n += 1;
+                    last = j;
+                } else if b == b'\n' {
+                    break;
+                }
+                j += 1;
+            }
+            let (cs, ce) = (p, last + 1);
+            i = j.max(ce);
+            if n < global_min {
+                continue;
+            }
+            let seps = hay[cs..ce].iter().fold(0u16, |m, &b| {
+                if b.is_ascii_digit() {
+                    m
+                } else {
+                    m | sep_mask(b)
+                }
+            });
+            s.eligible.clear();
+            let mut reach = 0usize;
+            let mut token_len: Option<usize> = None;
+            for t in &inner.digit {
+                if t.min > n {
+                    break;
+                }
+                if t.token > 0 {
+                    let len = *token_len.get_or_insert_with(|| {
+                        let left = hay[..cs].iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
+                        let right = hay[cs..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                        left + right
+                    });
+                    if len < t.token {
+                        continue;
+                    }
+                }
+                if (t.requires == 0 || t.requires & seps != 0)
+                    && on(t.rule)
+                    && !s.eligible.contains(&t.rule)
+                {
+                    s.eligible.push(t.rule);
+                    reach = reach.max(inner.rules[t.rule as usize].reach());
+                }
+            }
+            if s.eligible.is_empty() {
+                continue;
+            }
+            let mut ws = cs.saturating_sub(reach);
+            let mut we = ce.saturating_add(reach).min(hay.len());
+            if let Some(nl) = memchr::memrchr(b'\n', &hay[ws..cs]) {
+                ws += nl + 1;
+            }
+            if let Some(nl) = memchr::memchr(b'\n', &hay[ce..we]) {
+                we = ce + nl;
+            }
+            s.ran.clear();
+            if s.eligible.len() <= 2 {
+                for k in 0..s.eligible.len() {
+                    let r = s.eligible[k];
+                    self.run_rule(s, hay, r, ws, we);
+                }
+                continue;
+            }
+            let (Some(set), Some(cache)) = (inner.set.as_ref(), s.set_cache.as_mut()) else {
+                continue;
+            };
+            s.patset.clear();
+            let input = Input::new(hay).range(ws..we);
+            set.which_overlapping_matches_with(cache, &input, &mut s.patset);
+            for pid in s.patset.iter() {
+                let r = inner.set_rule[pid.as_usize()];
+                if s.eligible.contains(&r) && !s.ran.contains(&r) {
+                    s.ran.push(r);
+                }
+            }
+            for k in 0..s.ran.len() {
+                let r = s.ran[k];
+                self.run_rule(s, hay, r, ws, we);
+            }
+        }
+    }
+
+    fn literal_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
+        for (ac, owners) in [&self.inner.lit_cs, &self.inner.lit_ci].into_iter().flatten() {
+            // Windows of consecutive hits of the same rule overlap; skip a hit whose window
+            // the previous run of that rule already covered.
+            let mut covered: Vec<(u32, usize)> = Vec::new();
+            for m in ac.find_overlapping_iter(hay) {
+                for &(r, near) in &owners[m.pattern().as_usize()] {
+                    if !on(r) {
+                        continue;
+                    }
+                    let mut reach = self.inner.rules[r as usize].reach();
+                    if near {
+                        reach = reach.saturating_add(CONTEXT_BEFORE.max(CONTEXT_AFTER));
+                    }
+                    let ws = m.start().saturating_sub(reach);
+                    let we = m.end().saturating_add(reach).min(hay.len());
+                    match covered.iter_mut().find(|(cr, _)| *cr == r) {
+                        Some((_, end)) if *end >= m.end().saturating_add(reach).min(hay.len()) => continue,
+                        Some((_, end)) => *end = we,
+                        None => covered.push((r, we)),
+                    }
+                    self.run_rule(s, hay, r, ws, we);
+                }
+            }
+        }
+    }
+
+    fn hex_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
+        let rules: Vec<u32> = self.inner.hex.iter().copied().filter(|&r| on(r)).collect();
+        if rules.is_empty() {
+            return;
+        }
+        let mut next_free = 0usize;
+        for i in memchr::memchr3_iter(b':', b'-', b'.', hay) {
+            if i < next_free || i < 2 {
+                continue;
+            }
+            let sep = hay[i];
+            let width = if sep == b'.' { 4 } else { 2 };
+            let shape = i >= width
+                && hay.get(i + width + 1) == Some(&sep)
+                && hay[i - width..i].iter().all(|&b| is_hex(b))
+                && hay[i + 1..i + 1 + width].iter().all(|&b| is_hex(b));
+            if !shape {
+                continue;
+            }
+            for &r in &rules {
+                let reach = self.inner.rules[r as usize].reach();
+                let ws = i.saturating_sub(reach);
+                let we = i.saturating_add(reach).min(hay.len());
+                self.run_rule(s, hay, r, ws, we);
+                next_free = next_free.max(we);
+            }
+        }
+    }
+
+    fn run_rule(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize) {
+        let rule = &self.inner.rules[r as usize];
+        let cache = &mut s.caches[r as usize];
+        let mut input = Input::new(hay).range(ws..we);
+        loop {
+            let (ms, me, vs, ve) = match (rule.value_group, s.captures[r as usize].as_mut()) {
+                (Some(g), Some(caps)) => {
+                    rule.regex.search_captures_with(cache, &input, caps);
+                    let Some(m) = caps.get_match() else { break };
+                    let span = caps.get_group(g).unwrap_or(m.span());
+                    (m.start(), m.end(), span.start, span.end)
+                }
+                _ => {
+                    let Some(m) = rule.regex.search_with(cache, &input) else {
+                        break;
+                    };
+                    (m.start(), m.end(), m.start(), m.end())
+                }
+            };
+            if vs < ve {
+                let verdict = match rule.validator {
+                    Some(v) => v.check(hay, vs, ve),
+                    None => crate::validators::Verdict::keep(vs, ve),
+                };
+                if let Some(v) = verdict {
+                    if v.start < v.end {
+                        s.cands.push(Cand {
+                            rule: r,
+                            start: v.start,
+                            end: v.end,
+                            score: v.score.unwrap_or(rule.score),
+                        });
+                    }
+                }
+            }
+            let next = if me > ms { me } else { me + 1 };
+            if next > we {
+                break;
+            }
+            input.set_start(next);
+        }
+    }
+
+    fn has_context(&self, s: &mut Scratch, hay: &[u8], c: &Cand) {
+        s.words.clear();
+        let Some(ac) = &self.inner.context else {
+            return;
+        };
+        let ws = c.start.saturating_sub(CONTEXT_BEFORE);
+        let we = c.end.saturating_add(CONTEXT_AFTER).min(hay.len());
+        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+        for m in ac.find_overlapping_iter(&hay[ws..we]) {
+            let (a, b) = (ws + m.start(), ws + m.end());
+            if a < c.end && b > c.start {
+                continue;
+            }
+            if word(a.checked_sub(1).and_then(|i| hay.get(i))) || word(hay.get(b)) {
+                continue;
+            }
+            s.words.push(m.pattern().as_u32());
+        }
+    }
+
+    fn allowed(&self, value: &[u8]) -> bool {
+        self.inner.allow_values.contains(value)
+            || self
+                .inner
+                .allow_regex
+                .as_ref()
+                .is_some_and(|re| re.is_match(Input::new(value).anchored(regex_automata::Anchored::Yes)))
+    }
+
+    fn finish(&self, s: &mut Scratch, hay: &[u8], min_score: f32) {
+        let mut cands = std::mem::take(&mut s.cands);
+        cands.sort_unstable_by_key(|c| (c.rule, c.start, c.end));
+        cands.dedup_by_key(|c| (c.rule, c.start, c.end));
+        let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
+        for mut c in cands.drain(..) {
+            let rule = &self.inner.rules[c.rule as usize];
+            if !rule.context.is_empty() || !rule.negative.is_empty() {
+                self.has_context(s, hay, &c);
+                let pos = s.words.iter().any(|w| rule.context.binary_search(w).is_ok());
+                let neg = s.words.iter().any(|w| rule.negative.binary_search(w).is_ok());
+                if rule.context_required && !pos {
+                    continue;
+                }
+                if pos {
+                    c.score = (c.score + rule.boost).min(1.0);
+                }
+                if neg {
+                    c.score = (c.score - NEGATIVE_PENALTY).max(0.0);
+                }
+            }
+            if c.score < min_score || (min_score <= 0.0 && c.score <= 0.0) {
+                continue;
+            }
+            if self.allowed(&hay[c.start..c.end]) {
+                continue;
+            }
+            kept.push(c);
+        }
+        // Overlaps: higher score, then longer span, then earlier rule wins.
+        kept.sort_unstable_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.rule.cmp(&b.rule))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut chosen: Vec<Cand> = Vec::with_capacity(kept.len());
+        for c in kept {
+            let at = chosen.partition_point(|x| x.start < c.start);
+            let clash_prev = at > 0 && chosen[at - 1].end > c.start;
+            let clash_next = chosen.get(at).is_some_and(|x| x.start < c.end);
+            if !clash_prev && !clash_next {
+                chosen.insert(at, c);
+            }
+        }
+        for c in &chosen {
+            let rule = &self.inner.rules[c.rule as usize];
+            s.findings.push(Finding {
+                start: c.start,
+                end: c.end,
+                score: c.score,
+                entity: rule.entity.clone(),
+                rule: rule.id.clone(),
+            });
+        }
+        s.cands = cands;
+    }
+
+    /// Runs every rule's examples (each must fire) and negative examples (none may fire),
+    /// with only that rule enabled and the engine's threshold.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        let mut s = self.scratch();
+        let mut failures = Vec::new();
+        for rule in &self.inner.rules {
+            let opts = ScanOptions::new().filter(self.filter_rule(&rule.id));
+            for (texts, expect) in [(&rule.examples, true), (&rule.negative_examples, false)] {
+                for ex in texts {
+                    let found = !self.scan_with(&mut s, ex.as_bytes(), &opts).is_empty();
+                    if found != expect {
+                        failures.push(ExampleFailure {
+                            rule: rule.id.to_string(),
+                            example: ex.clone(),
+                            expected_match: expect,
+                        });
+                    }
+                }
+            }
+        }
+        failures
+    }
+
+    /// Number of examples and negative examples over all rules.
+    pub fn example_count(&self) -> usize {
+        self.inner
+            .rules
+            .iter()
+            .map(|r| r.examples.len() + r.negative_examples.len())
+            .sum()
+    }
+}

@@ -1,0 +1,216 @@
+//! The rule-file format: rules as data, with their own examples.
+//!
+//! ```toml
+//! [[rule]]
+//! id = "us-ssn"
+//! entity = "US_SSN"
+//! patterns = ['(?-u:\b)\d{3}-\d{2}-\d{4}(?-u:\b)']
+//! validator = "us_ssn"
+//! score = 0.6
+//! context = ["ssn", "social security"]
+//! triggers = [{ digits = 9 }]
+//! examples = ["SSN: 078-05-1123"]
+//! negative_examples = ["call 078-05-1120"]
+//!
+//! [allow]
+//! values = ["support@example.com"]
+//! patterns = ['.*@example\.org']
+//!
+//! [[deny]]
+//! entity = "PROJECT_CODENAME"
+//! terms = ["bluebird"]
+//! ```
+
+use crate::error::{BuildError, BuildErrorKind};
+use serde::Deserialize;
+
+/// The rule files shipped inside the library, by name.
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
+    ("builtin:contact", include_str!("../rules/contact.toml")),
+    ("builtin:financial", include_str!("../rules/financial.toml")),
+    ("builtin:government", include_str!("../rules/government.toml")),
+    ("builtin:network", include_str!("../rules/network.toml")),
+    ("builtin:credentials", include_str!("../rules/credentials.toml")),
+];
+
+fn default_score() -> f32 {
+    0.6
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One rule as written in a rule file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleSpec {
+    pub id: String,
+    pub entity: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// A literal list: whole words, matched as written (or case-insensitively).
+    #[serde(default)]
+    pub literals: Vec<String>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    pub validator: Option<String>,
+    #[serde(default = "default_score")]
+    pub score: f32,
+    #[serde(default)]
+    pub context: Vec<String>,
+    #[serde(default)]
+    pub negative_context: Vec<String>,
+    #[serde(default)]
+    pub context_required: bool,
+    pub context_boost: Option<f32>,
+    #[serde(default)]
+    pub triggers: Vec<TriggerSpec>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+/// Where a rule's matches can be: the cheap test that decides where its pattern runs.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TriggerSpec {
+    /// A cluster of at least this many digits (digits at most a few bytes apart on one line).
+    pub digits: Option<usize>,
+    /// With `digits`: the cluster must contain one of these bytes.
+    pub requires: Option<String>,
+    /// With `digits`: the cluster's first digit must sit in a run of at least this many
+    /// ASCII letters and digits (long tokens such as crypto addresses).
+    pub token: Option<usize>,
+    /// With `literals`: the literal is a context word near the match rather than part of it,
+    /// so the search window extends by the context window too.
+    #[serde(default)]
+    pub near: bool,
+    /// Literal strings, any of which marks a candidate.
+    #[serde(default)]
+    pub literals: Vec<String>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    /// Hexadecimal groups joined by `:`, `-` or `.` (MAC addresses).
+    #[serde(default)]
+    pub hex_delimited: bool,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AllowSpec {
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub patterns: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DenySpec {
+    pub entity: String,
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+}
+
+/// A parsed rule file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleFile {
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+    #[serde(default)]
+    pub allow: AllowSpec,
+    #[serde(default)]
+    pub deny: Vec<DenySpec>,
+}
+
+impl RuleFile {
+    pub(crate) fn parse(name: &str, text: &str) -> Result<RuleFile, BuildError> {
+        let file: RuleFile = toml::from_str(text)
+            .map_err(|e| BuildError::new(BuildErrorKind::Parse(e.to_string())).in_source(name))?;
+        for r in &file.rule {
+            r.check().map_err(|e| e.in_source(name).in_rule(&r.id))?;
+        }
+        for d in &file.deny {
+            if !is_entity_name(&d.entity) {
+                return Err(invalid(format!(
+                    "deny entity '{}' must be UPPER_SNAKE_CASE",
+                    d.entity
+                ))
+                .in_source(name));
+            }
+        }
+        Ok(file)
+    }
+}
+
+fn invalid(msg: String) -> BuildError {
+    BuildError::new(BuildErrorKind::Invalid(msg))
+}
+
+fn is_entity_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+impl RuleSpec {
+    fn check(&self) -> Result<(), BuildError> {
+        if self.id.is_empty()
+            || !self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        {
+            return Err(invalid(
+                "id must be non-empty letters, digits, '-', '_' or '.'".into(),
+            ));
+        }
+        if !is_entity_name(&self.entity) {
+            return Err(invalid(format!(
+                "entity '{}' must be UPPER_SNAKE_CASE",
+                self.entity
+            )));
+        }
+        if self.patterns.is_empty() == self.literals.is_empty() {
+            return Err(invalid(
+                "a rule needs either `patterns` or `literals` (not both)".into(),
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.score) {
+            return Err(invalid(format!("score {} is outside 0..1", self.score)));
+        }
+        if let Some(b) = self.context_boost {
+            if !(0.0..=1.0).contains(&b) {
+                return Err(invalid(format!("context_boost {b} is outside 0..1")));
+            }
+        }
+        if self.context_required && self.context.is_empty() {
+            return Err(invalid(
+                "context_required is set but the rule has no context words".into(),
+            ));
+        }
+        for t in &self.triggers {
+            let kinds = usize::from(t.digits.is_some())
+                + usize::from(!t.literals.is_empty())
+                + usize::from(t.hex_delimited);
+            if kinds != 1 {
+                return Err(invalid(
+                    "each trigger needs exactly one of `digits`, `literals`, `hex_delimited`"
+                        .into(),
+                ));
+            }
+            if t.literals.iter().any(String::is_empty) {
+                return Err(invalid("empty trigger literal".into()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,247 @@
+//! Validators confirm (or reject) a pattern match with checksums, ranges and layout rules.
+//!
+//! A validator sees the whole haystack and the candidate span, so it can check the bytes around
+//! the match (boundaries a regex cannot express) and narrow the span (an IBAN followed by a
+//! stray word). It returns a [`Verdict`] or `None` to reject.
+
+pub(crate) mod checksum;
+mod contact;
+mod finance;
+mod ids;
+mod net;
+mod secrets;
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What a validator decided about a candidate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Verdict {
+    pub start: usize,
+    pub end: usize,
+    /// Overrides the rule's base score (e.g. a weaker layout of the same entity).
+    pub score: Option<f32>,
+}
+
+impl Verdict {
+    pub(crate) fn keep(start: usize, end: usize) -> Option<Verdict> {
+        Some(Verdict {
+            start,
+            end,
+            score: None,
+        })
+    }
+
+    pub(crate) fn scored(start: usize, end: usize, score: f32) -> Option<Verdict> {
+        Some(Verdict {
+            start,
+            end,
+            score: Some(score),
+        })
+    }
+}
+
+macro_rules! validators {
+    ($( $variant:ident => $name:literal, $func:path, $doc:literal; )*) => {
+        /// The built-in validators a rule can name with `validator = "..."`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Validator {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Validator {
+            /// Every validator, in declaration order.
+            pub const ALL: &'static [Validator] = &[$(Validator::$variant,)*];
+
+            /// The name used in rule files.
+            pub fn name(self) -> &'static str {
+                match self { $(Validator::$variant => $name,)* }
+            }
+
+            /// One line describing what the validator checks.
+            pub fn description(self) -> &'static str {
+                match self { $(Validator::$variant => $doc,)* }
+            }
+
+            pub(crate) fn check(self, hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
+                match self { $(Validator::$variant => $func(hay, start, end),)* }
+            }
+        }
+
+        impl FromStr for Validator {
+            type Err = UnknownValidator;
+            fn from_str(s: &str) -> Result<Validator, UnknownValidator> {
+                match s {
+                    $($name => Ok(Validator::$variant),)*
+                    _ => Err(UnknownValidator(s.to_string())),
+                }
+            }
+        }
+    };
+}
+
+validators! {
+    Luhn => "luhn", luhn_only, "Luhn mod-10 check digit over the digits of the match.";
+    CreditCard => "credit_card", finance::credit_card, "Card number: Luhn, issuer (IIN) range and the length that issuer uses, consistent grouping.";
+    Iban => "iban", finance::iban, "IBAN: country code, that country's length, ISO 7064 mod-97 check digits, consistent case and grouping.";
+    AbaRouting => "aba_routing", finance::aba_routing, "US ABA routing number: Federal Reserve prefix and 3-7-1 weighted checksum.";
+    Bitcoin => "bitcoin", finance::bitcoin, "Bitcoin address: Base58Check (P2PKH/P2SH) or Bech32/Bech32m (segwit) checksum.";
+    Ethereum => "ethereum", finance::ethereum, "Ethereum address: 0x + 40 hex digits, EIP-55 checksum when mixed case.";
+    UsSsn => "us_ssn", ids::us_ssn, "US SSN: area (not 000, 666, 9xx), group and serial not zero, known invalid numbers, layout.";
+    UsItin => "us_itin", ids::us_itin, "US ITIN: 9xx area with a group in the IRS ITIN ranges.";
+    UkNino => "uk_nino", ids::uk_nino, "UK National Insurance number: HMRC prefix rules and A-D suffix.";
+    UkNhs => "uk_nhs", ids::uk_nhs, "UK NHS number: mod-11 weighted check digit.";
+    CaSin => "ca_sin", ids::ca_sin, "Canadian SIN: Luhn, first digit not 0 or 8.";
+    EsNif => "es_nif", ids::es_nif, "Spanish DNI/NIF: control letter (number mod 23).";
+    EsNie => "es_nie", ids::es_nie, "Spanish NIE: X/Y/Z prefix and control letter.";
+    ItFiscalCode => "it_fiscal_code", ids::it_fiscal_code, "Italian codice fiscale: layout (with omocodia), month letter and check character.";
+    InAadhaar => "in_aadhaar", ids::in_aadhaar, "Indian Aadhaar: first digit 2-9, Verhoeff check digit.";
+    InPan => "in_pan", ids::in_pan, "Indian PAN: AAAAA9999A with the holder-type letter.";
+    AuTfn => "au_tfn", ids::au_tfn, "Australian TFN: weighted mod-11 checksum (8 or 9 digits).";
+    AuMedicare => "au_medicare", ids::au_medicare, "Australian Medicare number: first digit 2-6, weighted check digit.";
+    SgNric => "sg_nric", ids::sg_nric, "Singapore NRIC/FIN: prefix letter, weighted checksum letter.";
+    BrCpf => "br_cpf", ids::br_cpf, "Brazilian CPF: two mod-11 check digits.";
+    DeTaxId => "de_tax_id", ids::de_tax_id, "German Steuer-IdNr: digit-repetition rule and ISO 7064 MOD 11,10.";
+    FrNir => "fr_nir", ids::fr_nir, "French NIR (social security number): sex, month, department and mod-97 key.";
+    UsPassport => "us_passport", ids::us_passport, "US passport number layout (context decides).";
+    UsBankAccount => "us_bank_account", ids::us_bank_account, "US bank account number: 8-17 digits, not a repeated digit.";
+    UsDriverLicense => "us_driver_license", ids::us_driver_license, "US driver licence layouts (context decides).";
+    Imei => "imei", ids::imei, "IMEI: 15 digits with Luhn check digit.";
+    Ipv4 => "ipv4", net::ipv4, "IPv4 address (optionally with CIDR prefix): octets 0-255, clean boundaries.";
+    Ipv6 => "ipv6", net::ipv6, "IPv6 address (compressed, embedded IPv4, zone, prefix): parsed, clean boundaries.";
+    Mac => "mac", net::mac, "MAC address: six octets with one separator style, not all-zero or broadcast.";
+    Email => "email", contact::email, "Email address: local part and a domain with a real top-level label.";
+    Phone => "phone", contact::phone, "Phone number: E.164 country plans, NANP, and national plans (UK, IE, DE, FR, ES, NL, IN, AU, BR).";
+    Url => "url", contact::url, "URL: scored high only with credentials or personal query parameters.";
+    GithubToken => "github_token", secrets::github_token, "GitHub token: prefix, length and embedded CRC32 checksum.";
+    Jwt => "jwt", secrets::jwt, "JSON Web Token: three base64url segments whose header decodes to JSON with `alg`.";
+    SecretValue => "secret_value", secrets::secret_value, "A value after password/token/secret keys: not a placeholder, enough variety.";
+    HighEntropy => "high_entropy", secrets::high_entropy, "A token with enough distinct characters to be a random key.";
+}
+
+fn luhn_only(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
+    let digits = Digits::of(&hay[start..end])?;
+    checksum::luhn(digits.as_slice()).then_some(())?;
+    Verdict::keep(start, end)
+}
+
+/// A validator name that is not one of the built-ins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownValidator(pub String);
+
+impl fmt::Display for UnknownValidator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown validator '{}'", self.0)
+    }
+}
+
+/// The digit values of a short match, on the stack.
+pub(crate) struct Digits {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl Digits {
+    /// Collects the ASCII digits of `s`; `None` when there are more than 48.
+    pub(crate) fn of(s: &[u8]) -> Option<Digits> {
+        let mut d = Digits {
+            buf: [0; 48],
+            len: 0,
+        };
+        for &b in s {
+            if b.is_ascii_digit() {
+                *d.buf.get_mut(d.len)? = b - b'0';
+                d.len += 1;
+            }
+        }
+        Some(d)
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The number formed by digits `range` (at most 18 digits).
+    pub(crate) fn num(&self, range: std::ops::Range<usize>) -> u64 {
+        self.as_slice()
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0u64, |acc, &d| acc.saturating_mul(10).saturating_add(u64::from(d)))
+    }
+
+    pub(crate) fn all_same(&self) -> bool {
+        self.as_slice().windows(2).all(|w| w[0] == w[1])
+    }
+}
+
+/// How the non-alphanumeric bytes of a match are laid out.
+pub(crate) fn groups(s: &[u8]) -> Groups {
+    let mut g = Groups::default();
+    let mut run = 0usize;
+    for &b in s {
+        if b.is_ascii_alphanumeric() {
+            run += 1;
+        } else {
+            if run > 0 {
+                g.push(run);
+            }
+            run = 0;
+            match g.sep {
+                None => g.sep = Some(b),
+                Some(x) if x != b => g.mixed = true,
+                _ => {}
+            }
+        }
+    }
+    if run > 0 {
+        g.push(run);
+    }
+    g
+}
+
+#[derive(Default, Debug)]
+pub(crate) struct Groups {
+    pub sep: Option<u8>,
+    pub mixed: bool,
+    lens: [usize; 12],
+    n: usize,
+}
+
+impl Groups {
+    fn push(&mut self, len: usize) {
+        if let Some(slot) = self.lens.get_mut(self.n) {
+            *slot = len;
+        }
+        self.n += 1;
+    }
+
+    pub(crate) fn lens(&self) -> &[usize] {
+        &self.lens[..self.n.min(self.lens.len())]
+    }
+
+    /// True when the match is one run, or its groups have exactly these lengths with one
+    /// separator style.
+    pub(crate) fn is(&self, layout: &[usize]) -> bool {
+        !self.mixed && self.lens() == layout
+    }
+
+    pub(crate) fn bare(&self) -> bool {
+        self.n == 1
+    }
+}
+
+/// The byte before `start`, if any.
+pub(crate) fn before(hay: &[u8], start: usize) -> Option<u8> {
+    start.checked_sub(1).and_then(|i| hay.get(i).copied())
+}
+
+/// The byte at `end`, if any.
+pub(crate) fn after(hay: &[u8], end: usize) -> Option<u8> {
+    hay.get(end).copied()
+}
