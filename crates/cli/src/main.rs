@@ -1,1 +1,493 @@
-fn main() {}
+//! `redactyl`: find personal data and credentials in text, check rule files, evaluate on
+//! labelled corpora.
+//!
+//! Exit codes: 0 nothing found (or all checks passed), 1 something found (or a check failed),
+//! 2 an error (unreadable input, bad rule file, bad corpus).
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use redactyl::{Engine, EngineBuilder, ScanOptions};
+use redactyl_eval::{Corpus, Evaluator, Report};
+use serde::Serialize;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "redactyl", version, about = "Find personal data and credentials in support text")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files, directories or stdin ("-") and print findings as JSON Lines.
+    Scan(ScanArgs),
+    /// List or check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Evaluate detection on labelled corpora (JSON Lines, PRODUCT.md §9).
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EngineArgs {
+    /// Add the rules, allow list and deny list of a TOML rule file (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Report findings scoring at least this (default 0.5).
+    #[arg(long, value_name = "SCORE")]
+    min_score: Option<f32>,
+    /// Only detect these entities (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ENTITY,...")]
+    entities: Vec<String>,
+}
+
+impl EngineArgs {
+    fn build(&self) -> Result<Engine> {
+        let mut b = EngineBuilder::new();
+        for f in &self.rules {
+            b = b.add_rules_file(f)?;
+        }
+        if let Some(s) = self.min_score {
+            b = b.min_score(s);
+        }
+        if !self.entities.is_empty() {
+            b = b.entities(self.entities.iter().cloned());
+        }
+        Ok(b.build()?)
+    }
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Files or directories to scan; "-" or nothing reads stdin.
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Include the matched text in the output (off by default: output carries no raw PII).
+    #[arg(long)]
+    show_values: bool,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List the compiled rules.
+    List {
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Print JSON Lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every rule's examples and negative examples (the built-ins, or FILE's rules).
+    Check {
+        /// A rule file to check instead of the built-in rules.
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Corpus files (JSON Lines).
+    #[arg(required = true)]
+    corpora: Vec<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Score only these labels (default: every label the engine reports).
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+    labels: Vec<String>,
+    /// Rename a gold label before scoring, FROM=TO (repeatable).
+    #[arg(long = "label-map", value_name = "FROM=TO")]
+    label_map: Vec<String>,
+    /// Only records of this split (repeatable), for corpora with a `split` field.
+    #[arg(long)]
+    split: Vec<String>,
+    /// Write predictions as JSON Lines in the corpus format, one line per record.
+    #[arg(long, value_name = "FILE")]
+    write_predictions: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(a) => scan(&a),
+        Command::Rules(RulesCommand::List { engine, json }) => list_rules(&engine, json),
+        Command::Rules(RulesCommand::Check { file }) => check_rules(file.as_deref()),
+        Command::Eval(a) => eval(&a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("redactyl: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[derive(Serialize)]
+struct FindingLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: &'a str,
+    entity: &'a str,
+    start: usize,
+    end: usize,
+    line: usize,
+    score: f32,
+    rule: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: &'a str,
+    error: String,
+}
+
+#[derive(Serialize)]
+struct SummaryLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    files: usize,
+    bytes: usize,
+    findings: usize,
+    errors: usize,
+}
+
+/// Files under `path` (itself if a file), sorted, not following symbolic links.
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>) {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push((path.to_path_buf(), e.to_string()));
+            return;
+        }
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                errors.push((path.to_path_buf(), e.to_string()));
+                return;
+            }
+        };
+        entries.sort();
+        for e in entries {
+            collect_files(&e, out, errors);
+        }
+    } else if meta.is_file() {
+        out.push(path.to_path_buf());
+    } else if meta.file_type().is_symlink() {
+        errors.push((path.to_path_buf(), "symbolic link not followed".into()));
+    }
+}
+
+fn scan(a: &ScanArgs) -> Result<u8> {
+    let engine = a.engine.build()?;
+    let mut scratch = engine.scratch();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut inputs: Vec<Option<PathBuf>> = Vec::new();
+    let mut errors: Vec<(PathBuf, String)> = Vec::new();
+    if a.paths.is_empty() {
+        inputs.push(None);
+    }
+    for p in &a.paths {
+        if p.as_os_str() == "-" {
+            inputs.push(None);
+        } else {
+            let mut files = Vec::new();
+            collect_files(p, &mut files, &mut errors);
+            inputs.extend(files.into_iter().map(Some));
+        }
+    }
+    for (p, e) in &errors {
+        write_error(&mut out, &p.display().to_string(), e.clone())?;
+    }
+    let (mut files, mut bytes, mut total) = (0usize, 0usize, 0usize);
+    let mut buf = Vec::new();
+    for input in &inputs {
+        let name = input
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |p| p.display().to_string());
+        buf.clear();
+        let read = match input {
+            None => io::stdin().lock().read_to_end(&mut buf),
+            Some(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf)),
+        };
+        if let Err(e) = read {
+            write_error(&mut out, &name, e.to_string())?;
+            errors.push((PathBuf::from(&name), e.to_string()));
+            continue;
+        }
+        files += 1;
+        bytes += buf.len();
+        let findings = engine.scan_with(&mut scratch, &buf, &ScanOptions::new());
+        let mut line = 1usize;
+        let mut line_at = 0usize;
+        for f in findings {
+            line += memchr_count(&buf[line_at..f.start()]);
+            line_at = f.start();
+            let rec = FindingLine {
+                kind: "finding",
+                path: &name,
+                entity: f.entity(),
+                start: f.start(),
+                end: f.end(),
+                line,
+                score: (f.score() * 1000.0).round() / 1000.0,
+                rule: f.rule_id(),
+                value: a
+                    .show_values
+                    .then(|| String::from_utf8_lossy(&buf[f.range()]).into_owned()),
+            };
+            serde_json::to_writer(&mut out, &rec)?;
+            out.write_all(b"\n")?;
+        }
+        total += findings.len();
+    }
+    let summary = SummaryLine {
+        kind: "summary",
+        files,
+        bytes,
+        findings: total,
+        errors: errors.len(),
+    };
+    serde_json::to_writer(&mut out, &summary)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(if !errors.is_empty() {
+        2
+    } else if total > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+fn memchr_count(s: &[u8]) -> usize {
+    s.iter().filter(|&&b| b == b'\n').count()
+}
+
+fn write_error(out: &mut impl Write, path: &str, error: String) -> Result<()> {
+    eprintln!("redactyl: {path}: {error}");
+    serde_json::to_writer(
+        &mut *out,
+        &ErrorLine {
+            kind: "error",
+            path,
+            error,
+        },
+    )?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn list_rules(a: &EngineArgs, json: bool) -> Result<u8> {
+    let engine = a.build()?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if !json {
+        writeln!(
+            out,
+            "{:<22} {:<20} {:>5} {:>7} {:<16} DESCRIPTION",
+            "RULE", "ENTITY", "SCORE", "MAXLEN", "VALIDATOR"
+        )?;
+    }
+    for r in engine.rules() {
+        if json {
+            #[derive(Serialize)]
+            struct RuleLine<'a> {
+                #[serde(rename = "type")]
+                kind: &'static str,
+                id: &'a str,
+                entity: &'a str,
+                score: f32,
+                max_len: Option<usize>,
+                validator: Option<&'a str>,
+                context_required: bool,
+                source: &'a str,
+                description: &'a str,
+            }
+            serde_json::to_writer(
+                &mut out,
+                &RuleLine {
+                    kind: "rule",
+                    id: r.id,
+                    entity: r.entity,
+                    score: r.score,
+                    max_len: r.max_len,
+                    validator: r.validator,
+                    context_required: r.context_required,
+                    source: r.source,
+                    description: r.description,
+                },
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{:<22} {:<20} {:>5.2} {:>7} {:<16} {}",
+                r.id,
+                r.entity,
+                r.score,
+                r.max_len.map_or("-".to_string(), |l| l.to_string()),
+                r.validator.unwrap_or("-"),
+                r.description
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn check_rules(file: Option<&Path>) -> Result<u8> {
+    let builder = match file {
+        Some(f) => EngineBuilder::new().builtin(false).add_rules_file(f)?,
+        None => EngineBuilder::new(),
+    };
+    let engine = builder.build()?;
+    let failures = engine.check_examples();
+    let total = engine.example_count();
+    for f in &failures {
+        let what = if f.expected_match {
+            "example did not match"
+        } else {
+            "negative example matched"
+        };
+        // Examples are the rule author's own test strings, not scanned data.
+        println!("FAIL {}: {what}: {:?}", f.rule, f.example);
+    }
+    println!(
+        "{} passed, {} failed",
+        total - failures.len(),
+        failures.len()
+    );
+    Ok(u8::from(!failures.is_empty()))
+}
+
+fn eval(a: &EvalArgs) -> Result<u8> {
+    let engine = a.engine.build()?;
+    let mut records = Vec::new();
+    for path in &a.corpora {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut c = Corpus::parse_str(&path.display().to_string(), &text)?;
+        c.retain_splits(&a.split);
+        records.extend(c.records);
+    }
+    if records.is_empty() {
+        bail!("no records to evaluate");
+    }
+    let mut ev = Evaluator::new(&engine).keep_predictions(a.write_predictions.is_some());
+    if !a.labels.is_empty() {
+        ev = ev.labels(a.labels.iter().cloned());
+    }
+    for m in &a.label_map {
+        let Some((from, to)) = m.split_once('=') else {
+            bail!("--label-map takes FROM=TO, got '{m}'");
+        };
+        ev = ev.map_label(from, to);
+    }
+    if let Some(s) = a.engine.min_score {
+        ev = ev.min_score(s);
+    }
+    let report = ev.run(&records);
+    if let Some(path) = &a.write_predictions {
+        write_predictions(path, &records, &report)?;
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        print_report(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn write_predictions(path: &Path, records: &[redactyl_eval::Record], report: &Report) -> Result<()> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        id: &'a str,
+        text: &'a str,
+        spans: &'a [redactyl_eval::Prediction],
+    }
+    let mut out = BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+    );
+    for (rec, (id, preds)) in records.iter().zip(&report.predictions) {
+        serde_json::to_writer(
+            &mut out,
+            &Line {
+                id,
+                text: &rec.text,
+                spans: preds,
+            },
+        )?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_report(out: &mut impl Write, r: &Report) -> Result<()> {
+    writeln!(
+        out,
+        "{} records, {:.2} MB scanned at {:.1} MB/s (single thread, scan time only)",
+        r.records,
+        r.bytes as f64 / 1e6,
+        r.mb_per_s()
+    )?;
+    writeln!(
+        out,
+        "{:<20} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>13} {:>13}",
+        "LABEL", "GOLD", "PRED", "P", "R", "F1", "F2", "EXACT-F1", "POS FOUND", "NEG FLAGGED"
+    )?;
+    for (label, l) in &r.labels {
+        let o = &l.overlap;
+        let rec = &l.records;
+        let frac = |a: usize, b: usize| {
+            if b == 0 {
+                "-".to_string()
+            } else {
+                format!("{a}/{b}")
+            }
+        };
+        writeln!(
+            out,
+            "{:<20} {:>6} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8.3} {:>13} {:>13}",
+            label,
+            o.found + o.fn_,
+            o.tp + o.fp,
+            o.precision(),
+            o.recall(),
+            o.f1(),
+            o.f2(),
+            l.exact.f1(),
+            frac(rec.positive_found, rec.positive),
+            frac(rec.negative_flagged, rec.negative)
+        )?;
+    }
+    Ok(())
+}

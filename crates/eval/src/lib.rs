@@ -1,1 +1,491 @@
-//! placeholder
+//! Evaluation of Redactyl on labelled corpora (the corpus format of PRODUCT.md §9).
+//!
+//! A corpus is JSON Lines, one record per line:
+//! `{"id": "...", "text": "...", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}` with
+//! UTF-8 byte offsets. A record may scope its scoring to some labels with
+//! `"meta": {"eval_labels": ["IBAN_CODE"]}`: only those labels are detected and scored for it.
+//!
+//! ```
+//! use redactyl_eval::{Corpus, Evaluator};
+//! let corpus = Corpus::parse_str("inline", r#"{"id":"1","text":"mail a@b.io","spans":[{"start":5,"end":11,"label":"EMAIL_ADDRESS"}]}"#).unwrap();
+//! let engine = redactyl::Engine::builtin().unwrap();
+//! let report = Evaluator::new(&engine).run(&corpus.records);
+//! assert_eq!(report.label("EMAIL_ADDRESS").unwrap().overlap.recall(), 1.0);
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+use redactyl::{Engine, ScanOptions};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::time::Instant;
+
+/// A labelled span (byte offsets, end exclusive).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct Span {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Entity label.
+    pub label: String,
+}
+
+/// Record metadata the evaluator understands.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Meta {
+    /// Labels this record is scored on (all labels when absent).
+    #[serde(default)]
+    pub eval_labels: Option<Vec<String>>,
+}
+
+/// One corpus record.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Record {
+    /// Record id.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// Gold spans.
+    #[serde(default)]
+    pub spans: Vec<Span>,
+    /// Metadata.
+    #[serde(default)]
+    pub meta: Option<Meta>,
+    /// The corpus split (`train`, `dev`, `test` ...), if any.
+    #[serde(default)]
+    pub split: Option<String>,
+}
+
+/// A parsed corpus.
+#[derive(Clone, Debug, Default)]
+pub struct Corpus {
+    /// Its records, in file order.
+    pub records: Vec<Record>,
+}
+
+/// A corpus line that could not be read, with where it is.
+#[derive(Debug)]
+pub struct CorpusError {
+    /// File name.
+    pub source: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for CorpusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.source, self.line, self.message)
+    }
+}
+
+impl std::error::Error for CorpusError {}
+
+impl Corpus {
+    /// Parses JSON Lines text. Blank lines are skipped.
+    ///
+    /// # Errors
+    /// On the first line that is not a valid record, or a span outside its text or not on
+    /// character boundaries.
+    pub fn parse_str(source: &str, text: &str) -> Result<Corpus, CorpusError> {
+        let mut records = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let err = |message: String| CorpusError {
+                source: source.to_string(),
+                line: i + 1,
+                message,
+            };
+            let rec: Record = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+            for s in &rec.spans {
+                if s.start > s.end
+                    || s.end > rec.text.len()
+                    || !rec.text.is_char_boundary(s.start)
+                    || !rec.text.is_char_boundary(s.end)
+                {
+                    return Err(err(format!(
+                        "record '{}': span {}..{} is not within its text on character boundaries",
+                        rec.id, s.start, s.end
+                    )));
+                }
+            }
+            records.push(rec);
+        }
+        Ok(Corpus { records })
+    }
+
+    /// Keeps only records of these splits (all when empty).
+    pub fn retain_splits(&mut self, splits: &[String]) {
+        if !splits.is_empty() {
+            self.records
+                .retain(|r| r.split.as_ref().is_some_and(|s| splits.contains(s)));
+        }
+    }
+}
+
+/// True/false positive counts under one matching rule.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Counts {
+    /// Predictions that match a gold span.
+    pub tp: usize,
+    /// Predictions that match none.
+    pub fp: usize,
+    /// Gold spans no prediction matches.
+    pub fn_: usize,
+    /// Gold spans some prediction matches.
+    pub found: usize,
+}
+
+impl Counts {
+    /// tp / (tp + fp); 1 when nothing was predicted.
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    /// found / (found + fn); 1 when there is no gold.
+    pub fn recall(&self) -> f64 {
+        ratio(self.found, self.found + self.fn_)
+    }
+    /// Harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        f_beta(self.precision(), self.recall(), 1.0)
+    }
+    /// F2 (recall weighted higher).
+    pub fn f2(&self) -> f64 {
+        f_beta(self.precision(), self.recall(), 2.0)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn f_beta(p: f64, r: f64, beta: f64) -> f64 {
+    let b2 = beta * beta;
+    if p + r == 0.0 {
+        0.0
+    } else {
+        (1.0 + b2) * p * r / (b2 * p + r)
+    }
+}
+
+/// Record-level counts for scoped (recognizer-suite) records.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct RecordCounts {
+    /// Records with gold spans of the label.
+    pub positive: usize,
+    /// ... whose every gold span of the label was found.
+    pub positive_found: usize,
+    /// Records scoped to the label with no gold span of it.
+    pub negative: usize,
+    /// ... on which something of the label was reported.
+    pub negative_flagged: usize,
+}
+
+/// Metrics for one label.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LabelReport {
+    /// Spans overlap and labels agree.
+    pub overlap: Counts,
+    /// Same start and end and label.
+    pub exact: Counts,
+    /// Per-record outcome, for records scoped with `eval_labels`.
+    pub records: RecordCounts,
+}
+
+/// A prediction, as written with `--write-predictions`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Prediction {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset.
+    pub end: usize,
+    /// Entity.
+    pub label: String,
+    /// Score.
+    pub score: f32,
+    /// Rule id.
+    pub rule: String,
+}
+
+/// The result of an evaluation.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// Per label.
+    pub labels: BTreeMap<String, LabelReport>,
+    /// Records evaluated.
+    pub records: usize,
+    /// Bytes of text scanned.
+    pub bytes: usize,
+    /// Seconds spent scanning (excluding reading and scoring).
+    pub scan_seconds: f64,
+    /// Per record id, what was predicted (kept only when asked).
+    #[serde(skip)]
+    pub predictions: Vec<(String, Vec<Prediction>)>,
+}
+
+impl Report {
+    /// The metrics of one label.
+    pub fn label(&self, label: &str) -> Option<&LabelReport> {
+        self.labels.get(label)
+    }
+    /// Scan throughput in MB/s (10^6 bytes).
+    pub fn mb_per_s(&self) -> f64 {
+        if self.scan_seconds > 0.0 {
+            self.bytes as f64 / 1e6 / self.scan_seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Runs an engine over records and scores its findings.
+#[derive(Debug)]
+pub struct Evaluator<'e> {
+    engine: &'e Engine,
+    labels: Option<BTreeSet<String>>,
+    label_map: HashMap<String, String>,
+    min_score: Option<f32>,
+    keep_predictions: bool,
+}
+
+impl<'e> Evaluator<'e> {
+    /// An evaluator scoring every label the engine can report.
+    pub fn new(engine: &'e Engine) -> Evaluator<'e> {
+        Evaluator {
+            engine,
+            labels: None,
+            label_map: HashMap::new(),
+            min_score: None,
+            keep_predictions: false,
+        }
+    }
+
+    /// Score only these labels.
+    pub fn labels(mut self, labels: impl IntoIterator<Item = String>) -> Self {
+        self.labels = Some(labels.into_iter().collect());
+        self
+    }
+
+    /// Rename gold labels before scoring (corpora that name entities differently).
+    pub fn map_label(mut self, from: &str, to: &str) -> Self {
+        self.label_map.insert(from.to_string(), to.to_string());
+        self
+    }
+
+    /// Override the engine's score threshold.
+    pub fn min_score(mut self, s: f32) -> Self {
+        self.min_score = Some(s);
+        self
+    }
+
+    /// Keep the predictions in the report.
+    pub fn keep_predictions(mut self, yes: bool) -> Self {
+        self.keep_predictions = yes;
+        self
+    }
+
+    fn scored(&self, label: &str) -> bool {
+        match &self.labels {
+            Some(l) => l.contains(label),
+            None => self.engine.entities().contains(&label),
+        }
+    }
+
+    /// Evaluates the records.
+    pub fn run(&self, records: &[Record]) -> Report {
+        let mut report = Report::default();
+        let mut scratch = self.engine.scratch();
+        let base = match self.min_score {
+            Some(s) => ScanOptions::new().min_score(s),
+            None => ScanOptions::new(),
+        };
+        let mut scoped_opts: HashMap<Vec<String>, ScanOptions> = HashMap::new();
+        for rec in records {
+            let scope: Option<Vec<String>> = rec
+                .meta
+                .as_ref()
+                .and_then(|m| m.eval_labels.clone())
+                .map(|ls| ls.iter().map(|l| self.mapped(l)).collect());
+            let opts = match &scope {
+                Some(s) => scoped_opts
+                    .entry(s.clone())
+                    .or_insert_with(|| base.clone().filter(self.engine.filter_entities(s))),
+                None => &base,
+            };
+            let t = Instant::now();
+            let found = self.engine.scan_with(&mut scratch, rec.text.as_bytes(), opts);
+            report.scan_seconds += t.elapsed().as_secs_f64();
+            report.bytes += rec.text.len();
+            report.records += 1;
+            let in_scope = |l: &str| {
+                self.scored(l) && scope.as_ref().is_none_or(|s| s.iter().any(|x| x == l))
+            };
+            let preds: Vec<Prediction> = found
+                .iter()
+                .map(|f| Prediction {
+                    start: f.start(),
+                    end: f.end(),
+                    label: f.entity().to_string(),
+                    score: f.score(),
+                    rule: f.rule_id().to_string(),
+                })
+                .collect();
+            let gold: Vec<Span> = rec
+                .spans
+                .iter()
+                .map(|s| Span {
+                    start: s.start,
+                    end: s.end,
+                    label: self.mapped(&s.label),
+                })
+                .collect();
+            let mut labels: BTreeSet<&str> = BTreeSet::new();
+            labels.extend(gold.iter().map(|s| s.label.as_str()).filter(|l| in_scope(l)));
+            labels.extend(preds.iter().map(|p| p.label.as_str()).filter(|l| in_scope(l)));
+            if let Some(s) = &scope {
+                labels.extend(s.iter().map(String::as_str).filter(|l| self.scored(l)));
+            }
+            for label in labels {
+                let g: Vec<(usize, usize)> = gold
+                    .iter()
+                    .filter(|s| s.label == label)
+                    .map(|s| (s.start, s.end))
+                    .collect();
+                let p: Vec<(usize, usize)> = preds
+                    .iter()
+                    .filter(|s| s.label == label)
+                    .map(|s| (s.start, s.end))
+                    .collect();
+                let entry = report.labels.entry(label.to_string()).or_default();
+                add_counts(&mut entry.overlap, &g, &p, overlaps);
+                add_counts(&mut entry.exact, &g, &p, |a, b| a == b);
+                if scope.is_some() {
+                    let r = &mut entry.records;
+                    if g.is_empty() {
+                        r.negative += 1;
+                        r.negative_flagged += usize::from(!p.is_empty());
+                    } else {
+                        r.positive += 1;
+                        let all = g.iter().all(|gs| p.iter().any(|ps| overlaps(*gs, *ps)));
+                        r.positive_found += usize::from(all);
+                    }
+                }
+            }
+            if self.keep_predictions {
+                report.predictions.push((rec.id.clone(), preds));
+            }
+        }
+        report
+    }
+
+    fn mapped(&self, label: &str) -> String {
+        self.label_map
+            .get(label)
+            .cloned()
+            .unwrap_or_else(|| label.to_string())
+    }
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+fn add_counts(
+    c: &mut Counts,
+    gold: &[(usize, usize)],
+    pred: &[(usize, usize)],
+    same: impl Fn((usize, usize), (usize, usize)) -> bool,
+) {
+    for &p in pred {
+        if gold.iter().any(|&g| same(g, p)) {
+            c.tp += 1;
+        } else {
+            c.fp += 1;
+        }
+    }
+    for &g in gold {
+        if pred.iter().any(|&p| same(g, p)) {
+            c.found += 1;
+        } else {
+            c.fn_ += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(lines: &str) -> Vec<Record> {
+        Corpus::parse_str("t", lines).unwrap().records
+    }
+
+    #[test]
+    fn overlap_and_exact_matching() {
+        // Gold covers "a@b.io." (one byte too long): overlap finds it, exact does not.
+        let recs = corpus(
+            r#"{"id":"1","text":"mail a@b.io. call 415-555-0132","spans":[{"start":5,"end":12,"label":"EMAIL_ADDRESS"}]}"#,
+        );
+        let e = Engine::builtin().unwrap();
+        let r = Evaluator::new(&e).labels(["EMAIL_ADDRESS".to_string()]).run(&recs);
+        let l = r.label("EMAIL_ADDRESS").unwrap();
+        assert_eq!((l.overlap.tp, l.overlap.fp, l.overlap.fn_), (1, 0, 0));
+        assert_eq!((l.exact.tp, l.exact.fp, l.exact.fn_), (0, 1, 1));
+        assert!(r.label("PHONE_NUMBER").is_none());
+    }
+
+    #[test]
+    fn scopes_and_label_maps() {
+        let recs = corpus(concat!(
+            r#"{"id":"p","text":"SW1A 1AA and a@b.io","spans":[{"start":0,"end":8,"label":"UK_POSTCODE"}],"meta":{"eval_labels":["UK_POSTCODE"]}}"#,
+            "\n",
+            r#"{"id":"n","text":"mail a@b.io","spans":[],"meta":{"eval_labels":["EMAIL_ADDRESS"]}}"#
+        ));
+        let e = Engine::builtin().unwrap();
+        let r = Evaluator::new(&e)
+            .map_label("UK_POSTCODE", "EMAIL_ADDRESS")
+            .run(&recs);
+        let l = r.label("EMAIL_ADDRESS").unwrap();
+        // Record "p": the mapped gold span is not an email: a miss, and the email a false hit.
+        assert_eq!(l.records.positive, 1);
+        assert_eq!(l.records.positive_found, 0);
+        // Record "n": scoped to emails with none in gold, flagged.
+        assert_eq!(l.records.negative, 1);
+        assert_eq!(l.records.negative_flagged, 1);
+    }
+
+    #[test]
+    fn bad_lines_name_their_line() {
+        let err = Corpus::parse_str("c.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\nnot json").unwrap_err();
+        assert_eq!(err.line, 2);
+        let err = Corpus::parse_str(
+            "c.jsonl",
+            r#"{"id":"1","text":"x","spans":[{"start":0,"end":9,"label":"A"}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("not within"));
+    }
+
+    #[test]
+    fn metric_arithmetic() {
+        let c = Counts {
+            tp: 3,
+            fp: 1,
+            fn_: 2,
+            found: 2,
+        };
+        assert!((c.precision() - 0.75).abs() < 1e-9);
+        assert!((c.recall() - 0.5).abs() < 1e-9);
+        assert!((c.f1() - 0.6).abs() < 1e-9);
+        assert!((c.f2() - (5.0 * 0.75 * 0.5 / (4.0 * 0.75 + 0.5))).abs() < 1e-9);
+    }
+}

@@ -163,15 +163,25 @@ fn country_plan(d: &[u8]) -> Option<(usize, std::ops::RangeInclusive<usize>)> {
         .map(|(cc, r)| (cc.len(), r.clone()))
 }
 
+/// True when the groups are a calendar date (2024-03-15, 15/03/2024, 3.15.24 ...).
 fn is_date_like(g: &[u8], digits: &[u8]) -> bool {
-    let num = |r: std::ops::Range<usize>| digits[r].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let num = |r: std::ops::Range<usize>| {
+        digits
+            .get(r)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0u32, |a, &x| a * 10 + u32::from(x))
+    };
+    let day_month = |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
     match g {
-        [4, 2, 2] => (1..=12).contains(&num(4..6)) && (1..=31).contains(&num(6..8)),
-        [2, 2, 4] | [1, 2, 4] | [2, 1, 4] | [1, 1, 4] => {
-            let (a, b) = (g[0] as usize, g[1] as usize);
-            let x = num(0..a);
-            let y = num(a..a + b);
-            (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12)
+        [4, 2, 2] => {
+            (1900..=2099).contains(&num(0..4))
+                && (1..=12).contains(&num(4..6))
+                && (1..=31).contains(&num(6..8))
+        }
+        [a @ 1..=2, b @ 1..=2, 2 | 4] => {
+            let (a, b) = (*a as usize, *b as usize);
+            day_month(num(0..a), num(a..a + b))
         }
         _ => false,
     }
@@ -220,6 +230,10 @@ fn phone_score(m: &[u8]) -> Option<f32> {
             return Some(BARE);
         }
     }
+    // 3-2-4 is the layout of US SSNs, not of a phone plan.
+    if g == [3, 2, 4] {
+        return Some(WEAK);
+    }
     // National numbers with a trunk 0 (UK, IE, DE, FR, NL, AU, IN, BR ...).
     if d[0] == 0 && (9..=12).contains(&d.len()) {
         let pairs = d.len() == 10 && g.iter().all(|&x| x == 2); // FR "06 12 34 56 78"
@@ -242,6 +256,12 @@ fn phone_score(m: &[u8]) -> Option<f32> {
 pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     if before(hay, start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
         || after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric() && !matches!(b, b'x' | b'e'))
+    {
+        return None;
+    }
+    // "12:20:39", "€1.299,00": a time or an amount continues after the match.
+    if matches!(after(hay, end), Some(b':' | b',' | b'.'))
+        && hay.get(end + 1).is_some_and(u8::is_ascii_digit)
     {
         return None;
     }

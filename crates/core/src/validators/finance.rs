@@ -45,11 +45,20 @@ pub(super) fn credit_card(hay: &[u8], start: usize, end: usize) -> Option<Verdic
     if !(12..=19).contains(&s.len()) || d.all_same() || !luhn(s) {
         return None;
     }
-    if !card_lengths(s).contains(&s.len()) {
+    // Short numbers (12-14 digits) are rarer cards and more often other ids: they need a
+    // known issuer. A 15-19 digit Luhn number outside the ranges we know may still be a card
+    // (issuer tables change): it is kept at a score that needs context.
+    let score = if card_lengths(s).contains(&s.len()) {
+        if s.len() < 15 {
+            Some(0.4)
+        } else {
+            None
+        }
+    } else if s.len() >= 15 {
+        Some(0.35)
+    } else {
         return None;
-    }
-    // Short numbers (12-14 digits) are rarer cards and more often other ids.
-    let score = if s.len() < 15 { Some(0.4) } else { None };
+    };
     Some(Verdict { start, end, score })
 }
 

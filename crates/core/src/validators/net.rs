@@ -12,9 +12,7 @@ fn parse_prefix(s: &[u8], max: u32) -> Option<()> {
 }
 
 pub(super) fn ipv4(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
-    if before(hay, start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.')
-        || after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric())
-    {
+    if before(hay, start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.') {
         return None;
     }
     let m = &hay[start..end];
@@ -24,9 +22,12 @@ pub(super) fn ipv4(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     };
     let mut end = end;
     if let Some(p) = prefix {
-        if parse_prefix(p, 32).is_none() {
+        if parse_prefix(p, 32).is_none() || after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric()) {
             end = start + addr.len();
         }
+    }
+    if after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
     }
     let text = std::str::from_utf8(addr).ok()?;
     text.parse::<Ipv4Addr>().ok()?;
@@ -35,7 +36,7 @@ pub(super) fn ipv4(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
 
 pub(super) fn ipv6(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let is_part = |b: u8| b.is_ascii_alphanumeric() || b == b':';
-    if before(hay, start).is_some_and(is_part) || after(hay, end).is_some_and(is_part) {
+    if before(hay, start).is_some_and(is_part) {
         return None;
     }
     let m = &hay[start..end];
@@ -54,9 +55,13 @@ pub(super) fn ipv6(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let ip: Ipv6Addr = text.parse().ok()?;
     let mut end = end;
     if let Some(p) = prefix {
-        if parse_prefix(p, 128).is_none() {
+        // "2001:db8::/9999": the address without its impossible prefix.
+        if parse_prefix(p, 128).is_none() || after(hay, end).is_some_and(is_part) {
             end = start + body.len();
         }
+    }
+    if after(hay, end).is_some_and(is_part) {
+        return None;
     }
     // The unspecified address alone ("::") is as often punctuation as an address.
     let score = if ip.is_unspecified() { Some(0.1) } else { None };
