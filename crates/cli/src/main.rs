@@ -364,6 +364,8 @@ fn check_rules(file: Option<&Path>) -> Result<u8> {
         Some(f) => EngineBuilder::new().builtin(false).add_rules_file(f)?,
         None => EngineBuilder::new(),
     };
+    // Keep every rule, also those that only report below the default threshold.
+    let builder = builder.min_score(0.0);
     let engine = builder.build()?;
     let failures = engine.check_examples();
     let total = engine.example_count();

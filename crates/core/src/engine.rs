@@ -3,7 +3,7 @@
 use crate::error::{BuildError, BuildErrorKind};
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Input, MatchKind, PatternSet};
@@ -77,6 +77,14 @@ struct Rule {
     negative: Vec<u32>,
     context_required: bool,
     max_len: Option<usize>,
+    /// No match can contain white space.
+    no_space: bool,
+    /// The highest score a match can have without context words.
+    max_bare: f32,
+    /// ... and with them.
+    max_reach: f32,
+    /// Whether the rule is looked for around digit clusters (its matches are numbers).
+    digit_triggered: bool,
     examples: Vec<String>,
     negative_examples: Vec<String>,
 }
@@ -149,7 +157,11 @@ pub struct Scratch {
     cands: Vec<Cand>,
     eligible: Vec<u32>,
     ran: Vec<u32>,
-    words: Vec<u32>,
+    words: Vec<(u32, usize, bool)>,
+    region_words: Vec<u32>,
+    pending_rules: Vec<u32>,
+    ctx: Vec<(usize, usize, u32)>,
+    ctx_ready: bool,
     findings: Vec<Finding>,
 }
 
@@ -402,6 +414,37 @@ fn literal_pattern(lits: &[String], ci: bool) -> String {
     format!("{}(?:{})", if ci { "(?i)" } else { "" }, alts.join("|"))
 }
 
+/// Whether `word` occurs in `text` as a whole word (ASCII, case-insensitive keys).
+fn contains_word(text: &str, word: &str) -> bool {
+    let (t, w) = (text.as_bytes(), word.as_bytes());
+    memchr::memmem::find_iter(t, w).any(|i| {
+        let before = i.checked_sub(1).map(|j| t[j]);
+        let after = t.get(i + w.len()).copied();
+        !before.is_some_and(|b| b.is_ascii_alphanumeric())
+            && !after.is_some_and(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// Whether some match of `hir` can contain an ASCII white-space byte.
+fn can_match_space(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    let ws = |b: u8| b.is_ascii_whitespace();
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.iter().copied().any(ws),
+        HirKind::Class(Class::Bytes(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| (r.start()..=r.end()).any(ws)),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| {
+            (r.start()..=r.end()).any(|ch| ch.is_ascii() && ws(ch as u8))
+        }),
+        HirKind::Repetition(r) => can_match_space(&r.sub),
+        HirKind::Capture(c) => can_match_space(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(can_match_space),
+    }
+}
+
 fn sep_mask(b: u8) -> u16 {
     match b {
         b'.' => 1,
@@ -528,9 +571,17 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             };
             hirs.push(hir);
         }
+        let trigs = triggers_of(&spec, &hirs);
+        // A rule searched only in small windows gains nothing from the regex's own literal
+        // prefilter; one that scans whole inputs does.
+        let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
         let regex = Regex::builder()
             .syntax(syntax())
-            .configure(Regex::config().utf8_empty(false))
+            .configure(
+                Regex::config()
+                    .utf8_empty(false)
+                    .auto_prefilter(whole_input),
+            )
             .build_many(&patterns)
             .map_err(|e| {
                 err(BuildError::new(BuildErrorKind::Pattern {
@@ -558,10 +609,23 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             })?),
             None => None,
         };
+        let max_bare = validator
+            .and_then(Validator::ceiling)
+            .map_or(spec.score, |c| c.max(spec.score));
+        let boost = spec.context_boost.unwrap_or(DEFAULT_BOOST);
+        let max_reach = if spec.context.is_empty() {
+            max_bare
+        } else {
+            (max_bare + boost).min(1.0)
+        };
+        if max_reach < min_score {
+            // Can never be reported at this threshold: leave it out of the search.
+            continue;
+        }
         let idx = u32::try_from(rules.len()).map_err(|_| {
             err(BuildError::new(BuildErrorKind::Invalid("too many rules".into())))
         })?;
-        for t in triggers_of(&spec, &hirs) {
+        for t in trigs {
             match t {
                 Trig::Digits {
                     min,
@@ -602,11 +666,15 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             value_group,
             validator,
             score: spec.score,
-            boost: spec.context_boost.unwrap_or(DEFAULT_BOOST),
+            boost,
             context,
             negative,
             context_required: spec.context_required,
             max_len,
+            no_space: !hirs.iter().any(can_match_space),
+            max_bare,
+            max_reach,
+            digit_triggered: spec.triggers.iter().any(|t| t.digits.is_some()),
             examples: spec.examples.clone(),
             negative_examples: spec.negative_examples.clone(),
         });
@@ -632,12 +700,37 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
     let lit_ci = literal_automaton(lits_ci, true)?;
     let mut ordered: Vec<(String, u32)> = words.into_iter().collect();
     ordered.sort_by_key(|(_, id)| *id);
+    // The context search reports the longest word at each place ("card number" rather than
+    // "card"); a rule listing "card" must then also accept the longer words containing it.
+    let supersets: Vec<Vec<u32>> = ordered
+        .iter()
+        .map(|(w, _)| {
+            ordered
+                .iter()
+                .filter(|(long, _)| contains_word(long, w))
+                .map(|&(_, id)| id)
+                .collect()
+        })
+        .collect();
+    for rule in &mut rules {
+        for set in [&mut rule.context, &mut rule.negative] {
+            let mut ids: Vec<u32> = set
+                .iter()
+                .flat_map(|&id| supersets[id as usize].iter().copied())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            *set = ids;
+        }
+    }
     let context = if ordered.is_empty() {
         None
     } else {
         Some(
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
+                .match_kind(AcMatchKind::LeftmostLongest)
                 .build(ordered.iter().map(|(w, _)| w.as_bytes()))
                 .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?,
         )
@@ -698,9 +791,29 @@ fn literal_automaton(
             }
         }
     }
+    // Hits are reported leftmost-longest without overlaps; a literal found inside a longer one
+    // must still trigger its rules, so the longer literal inherits them.
+    let inherited: Vec<Vec<(u32, bool)>> = uniq
+        .iter()
+        .map(|long| {
+            let mut all = Vec::new();
+            for (short, own) in uniq.iter().zip(&owners) {
+                if memchr::memmem::find(long, short).is_some() {
+                    for o in own {
+                        if !all.contains(o) {
+                            all.push(*o);
+                        }
+                    }
+                }
+            }
+            all
+        })
+        .collect();
+    let owners = inherited;
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(ci)
-        .match_kind(AcMatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .match_kind(AcMatchKind::LeftmostLongest)
         .build(&uniq)
         .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
     Ok(Some((ac, owners)))
@@ -730,6 +843,21 @@ fn find_digit(h: &[u8], from: usize) -> Option<usize> {
         .iter()
         .position(u8::is_ascii_digit)
         .map(|i| base + i)
+}
+
+/// True when a grouped number continues past the match with the same kind of separator and
+/// more digits ("9400 1426 6714 3056 ..." is one tracking number, not an Aadhaar in front).
+fn embedded(hay: &[u8], start: usize, end: usize) -> bool {
+    let m = &hay[start..end];
+    let uses = |sep: u8| m.contains(&sep);
+    let is_sep = |b: u8| matches!(b, b' ' | b'-' | b'.');
+    let after = hay.get(end).copied().filter(|&b| is_sep(b) && uses(b))
+        .is_some_and(|_| hay.get(end + 1).is_some_and(u8::is_ascii_digit));
+    let before = start >= 2
+        && is_sep(hay[start - 1])
+        && uses(hay[start - 1])
+        && hay[start - 2].is_ascii_digit();
+    after || before
 }
 
 fn is_hex(b: u8) -> bool {
@@ -767,6 +895,10 @@ impl Engine {
             eligible: Vec::new(),
             ran: Vec::new(),
             words: Vec::new(),
+            region_words: Vec::new(),
+            pending_rules: Vec::new(),
+            ctx: Vec::new(),
+            ctx_ready: false,
             findings: Vec::new(),
         }
     }
@@ -847,9 +979,11 @@ impl Engine {
         }
         scratch.cands.clear();
         scratch.findings.clear();
+        scratch.ctx_ready = false;
         let enabled = opts.filter.as_ref().map(|f| f.enabled.as_slice());
         let on = |r: u32| enabled.is_none_or(|e| e.get(r as usize).copied().unwrap_or(false));
-        self.digit_candidates(scratch, hay, &on);
+        let min = opts.min_score.unwrap_or(self.inner.min_score);
+        self.digit_candidates(scratch, hay, min, &on);
         self.literal_candidates(scratch, hay, &on);
         self.hex_candidates(scratch, hay, &on);
         for &r in &self.inner.full {
@@ -857,17 +991,56 @@ impl Engine {
                 self.run_rule(scratch, hay, r, 0, hay.len());
             }
         }
-        let min = opts.min_score.unwrap_or(self.inner.min_score);
         self.finish(scratch, hay, min);
         &scratch.findings
     }
 
-    fn digit_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
+    /// Finds every whole context word of the input once per scan (on first need).
+    fn ensure_context(&self, s: &mut Scratch, hay: &[u8]) {
+        if s.ctx_ready {
+            return;
+        }
+        s.ctx_ready = true;
+        s.ctx.clear();
+        let Some(ac) = &self.inner.context else {
+            return;
+        };
+        let word = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(|b| b.is_ascii_alphanumeric());
+        for m in ac.find_iter(hay) {
+            if !word(m.start().checked_sub(1)) && !word(Some(m.end())) {
+                s.ctx.push((m.start(), m.end(), m.pattern().as_u32()));
+            }
+        }
+    }
+
+    /// The context words anywhere near `ws..we`, into `s.region_words`.
+    fn window_words(&self, s: &mut Scratch, hay: &[u8], ws: usize, we: usize) {
+        self.ensure_context(s, hay);
+        s.region_words.clear();
+        let a = ws.saturating_sub(CONTEXT_BEFORE);
+        let b = we.saturating_add(CONTEXT_AFTER);
+        let from = s.ctx.partition_point(|&(_, e, _)| e <= a);
+        for &(st, _, id) in &s.ctx[from..] {
+            if st >= b {
+                break;
+            }
+            s.region_words.push(id);
+        }
+    }
+
+    fn digit_candidates(
+        &self,
+        s: &mut Scratch,
+        hay: &[u8],
+        min: f32,
+        on: &dyn Fn(u32) -> bool,
+    ) {
         let inner = &*self.inner;
         let Some(first) = inner.digit.first() else {
             return;
         };
         let global_min = first.min.max(1);
+        let mut pending: Option<(usize, usize)> = None;
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
             // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, one line.
@@ -932,30 +1105,61 @@ impl Engine {
             if let Some(nl) = memchr::memchr(b'\n', &hay[ce..we]) {
                 we = ce + nl;
             }
-            s.ran.clear();
-            if s.eligible.len() <= 2 {
-                for k in 0..s.eligible.len() {
-                    let r = s.eligible[k];
-                    self.run_rule(s, hay, r, ws, we);
+            // Overlapping windows of nearby clusters are searched once, together.
+            match pending {
+                Some((pws, pwe)) if ws <= pwe => {
+                    pending = Some((pws, pwe.max(we)));
+                    for k in 0..s.eligible.len() {
+                        let r = s.eligible[k];
+                        if !s.pending_rules.contains(&r) {
+                            s.pending_rules.push(r);
+                        }
+                    }
                 }
-                continue;
+                _ => {
+                    if let Some((pws, pwe)) = pending {
+                        self.search_window(s, hay, pws, pwe, min);
+                    }
+                    pending = Some((ws, we));
+                    s.pending_rules.clear();
+                    s.pending_rules.extend_from_slice(&s.eligible);
+                }
             }
-            let (Some(set), Some(cache)) = (inner.set.as_ref(), s.set_cache.as_mut()) else {
-                continue;
-            };
+        }
+        if let Some((pws, pwe)) = pending {
+            self.search_window(s, hay, pws, pwe, min);
+        }
+    }
+
+    /// Runs the digit-triggered rules in `s.pending_rules` over `ws..we`.
+    fn search_window(&self, s: &mut Scratch, hay: &[u8], ws: usize, we: usize, min: f32) {
+        let inner = &*self.inner;
+        // Rules that only report with context need one of their words near the window.
+        if s.pending_rules.iter().any(|&r| inner.rules[r as usize].max_bare < min) {
+            self.window_words(s, hay, ws, we);
+            let (rules, words) = (&inner.rules, &s.region_words);
+            s.pending_rules.retain(|&r| {
+                let rule = &rules[r as usize];
+                rule.max_bare >= min || words.iter().any(|w| rule.context.binary_search(w).is_ok())
+            });
+        }
+        s.ran.clear();
+        if s.pending_rules.len() <= 2 {
+            s.ran.extend_from_slice(&s.pending_rules);
+        } else if let (Some(set), Some(cache)) = (inner.set.as_ref(), s.set_cache.as_mut()) {
             s.patset.clear();
             let input = Input::new(hay).range(ws..we);
             set.which_overlapping_matches_with(cache, &input, &mut s.patset);
             for pid in s.patset.iter() {
                 let r = inner.set_rule[pid.as_usize()];
-                if s.eligible.contains(&r) && !s.ran.contains(&r) {
+                if s.pending_rules.contains(&r) && !s.ran.contains(&r) {
                     s.ran.push(r);
                 }
             }
-            for k in 0..s.ran.len() {
-                let r = s.ran[k];
-                self.run_rule(s, hay, r, ws, we);
-            }
+        }
+        for k in 0..s.ran.len() {
+            let r = s.ran[k];
+            self.run_rule(s, hay, r, ws, we);
         }
     }
 
@@ -964,7 +1168,7 @@ impl Engine {
             // Windows of consecutive hits of the same rule overlap; skip a hit whose window
             // the previous run of that rule already covered.
             let mut covered: Vec<(u32, usize)> = Vec::new();
-            for m in ac.find_overlapping_iter(hay) {
+            for m in ac.find_iter(hay) {
                 for &(r, near) in &owners[m.pattern().as_usize()] {
                     if !on(r) {
                         continue;
@@ -973,8 +1177,21 @@ impl Engine {
                     if near {
                         reach = reach.saturating_add(CONTEXT_BEFORE.max(CONTEXT_AFTER));
                     }
-                    let ws = m.start().saturating_sub(reach);
-                    let we = m.end().saturating_add(reach).min(hay.len());
+                    let (mut ws, mut we) = (
+                        m.start().saturating_sub(reach),
+                        m.end().saturating_add(reach).min(hay.len()),
+                    );
+                    if !near && self.inner.rules[r as usize].no_space {
+                        // The match holds the literal and no white space: the token around
+                        // the literal bounds it.
+                        let space = |b: &u8| b.is_ascii_whitespace();
+                        if let Some(i) = hay[ws..m.start()].iter().rposition(space) {
+                            ws += i + 1;
+                        }
+                        if let Some(i) = hay[m.end()..we].iter().position(space) {
+                            we = m.end() + i;
+                        }
+                    }
                     match covered.iter_mut().find(|(cr, _)| *cr == r) {
                         Some((_, end)) if *end >= m.end().saturating_add(reach).min(hay.len()) => continue,
                         Some((_, end)) => *end = we,
@@ -1040,7 +1257,7 @@ impl Engine {
                     None => crate::validators::Verdict::keep(vs, ve),
                 };
                 if let Some(v) = verdict {
-                    if v.start < v.end {
+                    if v.start < v.end && !(rule.digit_triggered && embedded(hay, v.start, v.end)) {
                         s.cands.push(Cand {
                             rule: r,
                             start: v.start,
@@ -1058,23 +1275,28 @@ impl Engine {
         }
     }
 
-    fn has_context(&self, s: &mut Scratch, hay: &[u8], c: &Cand) {
+    /// Collects the context words around a candidate with their distance to it.
+    fn context_words(&self, s: &mut Scratch, hay: &[u8], c: &Cand) {
+        self.ensure_context(s, hay);
         s.words.clear();
-        let Some(ac) = &self.inner.context else {
-            return;
-        };
         let ws = c.start.saturating_sub(CONTEXT_BEFORE);
-        let we = c.end.saturating_add(CONTEXT_AFTER).min(hay.len());
-        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
-        for m in ac.find_overlapping_iter(&hay[ws..we]) {
-            let (a, b) = (ws + m.start(), ws + m.end());
+        let we = c.end.saturating_add(CONTEXT_AFTER);
+        let from = s.ctx.partition_point(|&(_, e, _)| e <= ws);
+        for &(a, b, id) in &s.ctx[from..] {
+            if a >= we {
+                break;
+            }
             if a < c.end && b > c.start {
                 continue;
             }
-            if word(a.checked_sub(1).and_then(|i| hay.get(i))) || word(hay.get(b)) {
-                continue;
-            }
-            s.words.push(m.pattern().as_u32());
+            // Distance to the candidate; words after it are marked so that negative context
+            // (a label such as "order" or "build") only counts in front of the value.
+            let (distance, after) = if b <= c.start {
+                (c.start - b, false)
+            } else {
+                (a - c.end, true)
+            };
+            s.words.push((id, distance, after));
         }
     }
 
@@ -1095,9 +1317,18 @@ impl Engine {
         for mut c in cands.drain(..) {
             let rule = &self.inner.rules[c.rule as usize];
             if !rule.context.is_empty() || !rule.negative.is_empty() {
-                self.has_context(s, hay, &c);
-                let pos = s.words.iter().any(|w| rule.context.binary_search(w).is_ok());
-                let neg = s.words.iter().any(|w| rule.negative.binary_search(w).is_ok());
+                self.context_words(s, hay, &c);
+                let nearest = |set: &[u32], before_only: bool| {
+                    s.words
+                        .iter()
+                        .filter(|(w, _, after)| !(before_only && *after) && set.binary_search(w).is_ok())
+                        .map(|&(_, d, _)| d)
+                        .min()
+                };
+                // Both kinds near: the nearer one decides ("call me back" ... "order 4273695192").
+                let (p, n) = (nearest(&rule.context, false), nearest(&rule.negative, true));
+                let pos = p.is_some_and(|p| n.is_none_or(|n| p < n));
+                let neg = n.is_some_and(|n| p.is_none_or(|p| n <= p));
                 if rule.context_required && !pos {
                     continue;
                 }
@@ -1124,16 +1355,22 @@ impl Engine {
                 .then(a.rule.cmp(&b.rule))
                 .then(a.start.cmp(&b.start))
         });
-        let mut chosen: Vec<Cand> = Vec::with_capacity(kept.len());
+        // Accepted spans by start; a candidate is accepted when it overlaps neither neighbour.
+        let mut chosen: std::collections::BTreeMap<usize, Cand> = std::collections::BTreeMap::new();
         for c in kept {
-            let at = chosen.partition_point(|x| x.start < c.start);
-            let clash_prev = at > 0 && chosen[at - 1].end > c.start;
-            let clash_next = chosen.get(at).is_some_and(|x| x.start < c.end);
+            let clash_prev = chosen
+                .range(..=c.start)
+                .next_back()
+                .is_some_and(|(_, x)| x.end > c.start);
+            let clash_next = chosen
+                .range(c.start..)
+                .next()
+                .is_some_and(|(_, x)| x.start < c.end);
             if !clash_prev && !clash_next {
-                chosen.insert(at, c);
+                chosen.insert(c.start, c);
             }
         }
-        for c in &chosen {
+        for c in chosen.values() {
             let rule = &self.inner.rules[c.rule as usize];
             s.findings.push(Finding {
                 start: c.start,
@@ -1152,7 +1389,11 @@ impl Engine {
         let mut s = self.scratch();
         let mut failures = Vec::new();
         for rule in &self.inner.rules {
-            let opts = ScanOptions::new().filter(self.filter_rule(&rule.id));
+            // A rule whose best score is below the engine's threshold (it only reports with
+            // a lowered threshold) is checked at its own best score.
+            let opts = ScanOptions::new()
+                .filter(self.filter_rule(&rule.id))
+                .min_score(DEFAULT_MIN_SCORE.min(rule.max_reach));
             for (texts, expect) in [(&rule.examples, true), (&rule.negative_examples, false)] {
                 for ex in texts {
                     let found = !self.scan_with(&mut s, ex.as_bytes(), &opts).is_empty();

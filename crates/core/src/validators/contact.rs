@@ -270,24 +270,9 @@ pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let lower_x = m.iter().position(|&b| b == b'x' || b == b'X' || b == b'e' || b == b'E');
     let main_end = lower_x.map_or(m.len(), |i| i);
     let main = m[..main_end].trim_ascii_end();
-    // A candidate may have run into the next number: drop trailing groups until it fits.
-    let mut cut = main.len();
-    loop {
-        let part = main[..cut].trim_ascii_end();
-        if let Some(score) = phone_score(part) {
-            let end = if cut == main.len() {
-                end
-            } else {
-                start + part.len()
-            };
-            return Verdict::scored(start, end, score);
-        }
-        let last_sep = part.iter().rposition(|b| !b.is_ascii_digit())?;
-        if last_sep == 0 {
-            return None;
-        }
-        cut = last_sep;
-    }
+    let score = phone_score(main)?;
+    let end = if main_end == m.len() { end } else { start + m.len() };
+    Verdict::scored(start, end, score)
 }
 
 /// Query keys whose values are personal or secret.

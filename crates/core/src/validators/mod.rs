@@ -120,6 +120,34 @@ validators! {
     HighEntropy => "high_entropy", secrets::high_entropy, "A token with enough distinct characters to be a random key.";
 }
 
+impl Validator {
+    /// The highest score this validator can assign in place of the rule's base score
+    /// (`None`: it only keeps the base score or lowers it).
+    pub(crate) fn ceiling(self) -> Option<f32> {
+        match self {
+            Validator::Url => Some(0.9),
+            Validator::Phone => Some(0.75),
+            Validator::Ethereum => Some(0.6),
+            Validator::GithubToken => Some(0.6),
+            Validator::SecretValue => Some(0.4),
+            Validator::CreditCard => Some(0.4),
+            Validator::AuMedicare | Validator::InAadhaar => Some(0.4),
+            Validator::UsSsn
+            | Validator::UsItin
+            | Validator::CaSin
+            | Validator::InPan
+            | Validator::AuTfn
+            | Validator::BrCpf
+            | Validator::Imei
+            | Validator::AbaRouting
+            | Validator::UsDriverLicense => Some(0.3),
+            Validator::UsPassport => Some(0.15),
+            Validator::Ipv6 => Some(0.1),
+            _ => None,
+        }
+    }
+}
+
 fn luhn_only(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let digits = Digits::of(&hay[start..end])?;
     checksum::luhn(digits.as_slice()).then_some(())?;
