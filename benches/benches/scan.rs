@@ -1,1 +1,56 @@
-fn main() {}
+//! Scan throughput over generated support text (chat transcripts, tickets, agent notes, logs),
+//! single-threaded, with the full default rule set and with one rule family at a time.
+//!
+//! `cargo bench -p redactyl-benches --bench scan`
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use redactyl::{Engine, EngineBuilder};
+use std::hint::black_box;
+
+const BYTES: usize = 4_000_000;
+
+fn scan(c: &mut Criterion) {
+    let text = redactyl_corpus_gen::bench_text(BYTES);
+    let hay = text.as_bytes();
+    let mut group = c.benchmark_group("scan");
+    group.throughput(Throughput::Bytes(hay.len() as u64));
+    group.sample_size(20);
+
+    // Floor: one pass that only counts newlines.
+    group.bench_function("memchr-newlines", |b| {
+        b.iter(|| memchr_count(black_box(hay)))
+    });
+
+    let full = Engine::builtin().expect("built-in rules");
+    let mut scratch = full.scratch();
+    group.bench_function("all-rules", |b| {
+        b.iter(|| full.scan(&mut scratch, black_box(hay)).len())
+    });
+
+    for family in [
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "US_SSN",
+        "IP_ADDRESS",
+        "SECRET",
+    ] {
+        let engine = EngineBuilder::new()
+            .entities([family])
+            .build()
+            .expect("built-in rules");
+        let mut scratch = engine.scratch();
+        group.bench_with_input(BenchmarkId::new("entity", family), &hay, |b, hay| {
+            b.iter(|| engine.scan(&mut scratch, black_box(hay)).len())
+        });
+    }
+    group.finish();
+}
+
+fn memchr_count(hay: &[u8]) -> usize {
+    hay.iter().filter(|&&b| b == b'\n').count()
+}
+
+criterion_group!(benches, scan);
+criterion_main!(benches);

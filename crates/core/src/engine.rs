@@ -6,7 +6,7 @@ use crate::validators::Validator;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
-use regex_automata::{Input, MatchKind, PatternSet};
+use regex_automata::Input;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -23,6 +23,10 @@ const DEFAULT_BOOST: f32 = 0.35;
 const NEGATIVE_PENALTY: f32 = 0.4;
 /// Largest gap (in bytes, on one line) between two digits of one cluster.
 const CLUSTER_GAP: usize = 12;
+/// Windows closer than this are searched as one: a few more bytes cost less than a search call.
+const MERGE_SLACK: usize = 32;
+/// Largest look-back for a line start (and look-ahead for its end) around a digit cluster.
+const MAX_LEAD: usize = 512;
 
 /// One detected piece of personal data or credential.
 ///
@@ -79,6 +83,8 @@ struct Rule {
     max_len: Option<usize>,
     /// No match can contain white space.
     no_space: bool,
+    /// How far a match can reach beyond the digit cluster holding its digits, when known.
+    digit_reach: Option<crate::shape::Reach>,
     /// The highest score a match can have without context words.
     max_bare: f32,
     /// ... and with them.
@@ -100,18 +106,17 @@ impl Rule {
 struct DigitTrigger {
     min: usize,
     requires: u16,
+    requires_count: usize,
     token: usize,
     rule: u32,
 }
 
 /// A literal automaton and, per literal, the rules it triggers (and whether it is a nearby
 /// context word rather than part of the match).
-type LiteralTriggers = (AhoCorasick, Vec<Vec<(u32, bool)>>);
+type LiteralTriggers = (AhoCorasick, Vec<Vec<(u32, bool, Option<u32>)>>);
 
 struct Inner {
     rules: Vec<Rule>,
-    set: Option<Regex>,
-    set_rule: Vec<u32>,
     digit: Vec<DigitTrigger>,
     lit_cs: Option<LiteralTriggers>,
     lit_ci: Option<LiteralTriggers>,
@@ -150,16 +155,12 @@ impl fmt::Debug for Engine {
 /// Per-thread mutable search state. Create one with [`Engine::scratch`] and reuse it.
 pub struct Scratch {
     owner: usize,
-    set_cache: Option<meta::Cache>,
     caches: Vec<meta::Cache>,
     captures: Vec<Option<Captures>>,
-    patset: PatternSet,
     cands: Vec<Cand>,
-    eligible: Vec<u32>,
-    ran: Vec<u32>,
     words: Vec<(u32, usize, bool)>,
     region_words: Vec<u32>,
-    pending_rules: Vec<u32>,
+    pending: Vec<Option<(usize, usize)>>,
     ctx: Vec<(usize, usize, u32)>,
     ctx_ready: bool,
     findings: Vec<Finding>,
@@ -387,6 +388,7 @@ fn deny_rule(d: &DenySpec, i: usize) -> RuleSpec {
         examples: Vec::new(),
         negative_examples: Vec::new(),
         enabled: true,
+        max_len: None,
     }
 }
 
@@ -460,8 +462,18 @@ fn sep_mask(b: u8) -> u16 {
 }
 
 enum Trig {
-    Digits { min: usize, requires: u16, token: usize },
-    Literals { lits: Vec<Vec<u8>>, ci: bool, near: bool },
+    Digits {
+        min: usize,
+        requires: u16,
+        requires_count: usize,
+        token: usize,
+    },
+    Literals {
+        lits: Vec<Vec<u8>>,
+        ci: bool,
+        near: bool,
+        before: Option<u32>,
+    },
     Hex,
     Full,
 }
@@ -475,6 +487,7 @@ fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
             lits: spec.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
             ci: spec.case_insensitive,
             near: false,
+            before: None,
         }];
     }
     // No trigger given: use the patterns' required prefix literals when there are some.
@@ -496,6 +509,7 @@ fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
         lits,
         ci: false,
         near: false,
+        before: None,
     }]
 }
 
@@ -510,6 +524,7 @@ fn trig_of(t: &TriggerSpec) -> Trig {
         Trig::Digits {
             min,
             requires,
+            requires_count: t.requires_count.unwrap_or(1),
             token: t.token.unwrap_or(0),
         }
     } else if t.hex_delimited {
@@ -519,6 +534,7 @@ fn trig_of(t: &TriggerSpec) -> Trig {
             lits: t.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
             ci: t.case_insensitive,
             near: t.near,
+            before: t.before,
         }
     }
 }
@@ -531,13 +547,11 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
         *words.entry(key).or_insert(next)
     };
     let mut rules = Vec::with_capacity(specs.len());
-    let mut set_patterns: Vec<String> = Vec::new();
-    let mut set_rule = Vec::new();
     let mut digit = Vec::new();
     let mut hex = Vec::new();
     let mut full = Vec::new();
-    let mut lits_cs: Vec<(Vec<u8>, u32, bool)> = Vec::new();
-    let mut lits_ci: Vec<(Vec<u8>, u32, bool)> = Vec::new();
+    let mut lits_cs: Vec<(Vec<u8>, u32, bool, Option<u32>)> = Vec::new();
+    let mut lits_ci: Vec<(Vec<u8>, u32, bool, Option<u32>)> = Vec::new();
 
     for (source, spec) in specs {
         let err = |e: BuildError| e.in_source(&source).in_rule(&spec.id);
@@ -570,6 +584,9 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 _ => None,
             };
             hirs.push(hir);
+        }
+        if let Some(declared) = spec.max_len {
+            max_len = Some(max_len.map_or(declared, |m| m.min(declared)));
         }
         let trigs = triggers_of(&spec, &hirs);
         // A rule searched only in small windows gains nothing from the regex's own literal
@@ -630,24 +647,25 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 Trig::Digits {
                     min,
                     requires,
+                    requires_count,
                     token,
                 } => {
                     digit.push(DigitTrigger {
                         min,
                         requires,
+                        requires_count,
                         token,
                         rule: idx,
                     });
-                    if !set_rule.contains(&idx) {
-                        for p in &patterns {
-                            set_patterns.push(p.clone());
-                            set_rule.push(idx);
-                        }
-                    }
                 }
-                Trig::Literals { lits, ci, near } => {
+                Trig::Literals {
+                    lits,
+                    ci,
+                    near,
+                    before,
+                } => {
                     let into = if ci { &mut lits_ci } else { &mut lits_cs };
-                    into.extend(lits.into_iter().map(|l| (l, idx, near)));
+                    into.extend(lits.into_iter().map(|l| (l, idx, near, before)));
                 }
                 Trig::Hex => hex.push(idx),
                 Trig::Full => full.push(idx),
@@ -672,6 +690,16 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             context_required: spec.context_required,
             max_len,
             no_space: !hirs.iter().any(can_match_space),
+            digit_reach: hirs
+                .iter()
+                .map(crate::shape::Shape::of)
+                .map(|sh| sh.reach(CLUSTER_GAP))
+                .try_fold(crate::shape::Reach { lead: 0, trail: 0 }, |acc, r| {
+                    r.map(|r| crate::shape::Reach {
+                        lead: acc.lead.max(r.lead),
+                        trail: acc.trail.max(r.trail),
+                    })
+                }),
             max_bare,
             max_reach,
             digit_triggered: spec.triggers.iter().any(|t| t.digits.is_some()),
@@ -680,22 +708,6 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
         });
     }
     digit.sort_by_key(|t| t.min);
-    let set = if set_patterns.is_empty() {
-        None
-    } else {
-        Some(
-            Regex::builder()
-                .syntax(syntax())
-                .configure(
-                    Regex::config()
-                        .match_kind(MatchKind::All)
-                        .utf8_empty(false)
-                        .hybrid_cache_capacity(8 * (1 << 20)),
-                )
-                .build_many(&set_patterns)
-                .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?,
-        )
-    };
     let lit_cs = literal_automaton(lits_cs, false)?;
     let lit_ci = literal_automaton(lits_ci, true)?;
     let mut ordered: Vec<(String, u32)> = words.into_iter().collect();
@@ -752,8 +764,6 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
     Ok(Engine {
         inner: Arc::new(Inner {
             rules,
-            set,
-            set_rule,
             digit,
             lit_cs,
             lit_ci,
@@ -769,39 +779,41 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
 }
 
 fn literal_automaton(
-    lits: Vec<(Vec<u8>, u32, bool)>,
+    lits: Vec<(Vec<u8>, u32, bool, Option<u32>)>,
     ci: bool,
 ) -> Result<Option<LiteralTriggers>, BuildError> {
     if lits.is_empty() {
         return Ok(None);
     }
     let mut uniq: Vec<Vec<u8>> = Vec::new();
-    let mut owners: Vec<Vec<(u32, bool)>> = Vec::new();
-    for (l, r, near) in lits {
+    let mut owners: Vec<Vec<(u32, bool, Option<u32>)>> = Vec::new();
+    for (l, r, near, before) in lits {
         let key = if ci { l.to_ascii_lowercase() } else { l };
         match uniq.iter().position(|u| *u == key) {
             Some(i) => {
-                if !owners[i].contains(&(r, near)) {
-                    owners[i].push((r, near));
+                if !owners[i].contains(&(r, near, before)) {
+                    owners[i].push((r, near, before));
                 }
             }
             None => {
                 uniq.push(key);
-                owners.push(vec![(r, near)]);
+                owners.push(vec![(r, near, before)]);
             }
         }
     }
     // Hits are reported leftmost-longest without overlaps; a literal found inside a longer one
     // must still trigger its rules, so the longer literal inherits them.
-    let inherited: Vec<Vec<(u32, bool)>> = uniq
+    let inherited: Vec<Vec<(u32, bool, Option<u32>)>> = uniq
         .iter()
         .map(|long| {
             let mut all = Vec::new();
             for (short, own) in uniq.iter().zip(&owners) {
-                if memchr::memmem::find(long, short).is_some() {
-                    for o in own {
-                        if !all.contains(o) {
-                            all.push(*o);
+                if let Some(at) = memchr::memmem::find(long, short) {
+                    for &(r, near, before) in own {
+                        // Found through the longer literal, the short one sits `at` bytes in.
+                        let o = (r, near, before.map(|b| b + at as u32));
+                        if !all.contains(&o) {
+                            all.push(o);
                         }
                     }
                 }
@@ -883,20 +895,16 @@ impl Engine {
         let inner = &self.inner;
         Scratch {
             owner: Arc::as_ptr(&self.inner) as usize,
-            set_cache: inner.set.as_ref().map(Regex::create_cache),
             caches: inner.rules.iter().map(|r| r.regex.create_cache()).collect(),
             captures: inner
                 .rules
                 .iter()
                 .map(|r| r.value_group.map(|_| r.regex.create_captures()))
                 .collect(),
-            patset: PatternSet::new(inner.set.as_ref().map_or(0, |s| s.pattern_len())),
             cands: Vec::new(),
-            eligible: Vec::new(),
-            ran: Vec::new(),
             words: Vec::new(),
             region_words: Vec::new(),
-            pending_rules: Vec::new(),
+            pending: vec![None; inner.rules.len()],
             ctx: Vec::new(),
             ctx_ready: false,
             findings: Vec::new(),
@@ -1040,17 +1048,21 @@ impl Engine {
             return;
         };
         let global_min = first.min.max(1);
-        let mut pending: Option<(usize, usize)> = None;
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
-            // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, one line.
+            // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, one line. Within
+            // it, a chain is digits joined by single spaces, dots, hyphens or slashes
+            // ("415 555-0132"); rules ask for a chain of some length.
             let mut last = p;
-            let mut n = 1usize;
+            let (mut chain, mut longest) = (1usize, 1usize);
             let mut j = p + 1;
             while j < hay.len() && j - last <= CLUSTER_GAP {
                 let b = hay[j];
                 if b.is_ascii_digit() {
-                    n += 1;
+                    let joined = j - last == 1
+                        || (j - last == 2 && matches!(hay[j - 1], b' ' | b'.' | b'-' | b'/'));
+                    chain = if joined { chain + 1 } else { 1 };
+                    longest = longest.max(chain);
                     last = j;
                 } else if b == b'\n' {
                     break;
@@ -1059,21 +1071,29 @@ impl Engine {
             }
             let (cs, ce) = (p, last + 1);
             i = j.max(ce);
-            if n < global_min {
+            if longest < global_min {
                 continue;
             }
-            let seps = hay[cs..ce].iter().fold(0u16, |m, &b| {
-                if b.is_ascii_digit() {
-                    m
-                } else {
-                    m | sep_mask(b)
+            // Separators and letters in and right around the cluster, on its line.
+            let mut seps = 0u16;
+            let mut sep_counts = [0usize; 9];
+            let around_start = cs.saturating_sub(3);
+            let around_end = (ce + 3).min(hay.len());
+            for &b in &hay[around_start..around_end] {
+                if !b.is_ascii_digit() && b != b'\n' {
+                    let m = sep_mask(b);
+                    seps |= m;
+                    sep_counts[m.trailing_zeros() as usize] += 1;
                 }
-            });
-            s.eligible.clear();
-            let mut reach = 0usize;
+            }
             let mut token_len: Option<usize> = None;
+            // Line bounds around the cluster (digit rules never match across lines).
+            let line_start = memchr::memrchr(b'\n', &hay[cs.saturating_sub(MAX_LEAD)..cs])
+                .map_or(cs.saturating_sub(MAX_LEAD), |nl| cs.saturating_sub(MAX_LEAD) + nl + 1);
+            let line_end = memchr::memchr(b'\n', &hay[ce..(ce + MAX_LEAD).min(hay.len())])
+                .map_or((ce + MAX_LEAD).min(hay.len()), |nl| ce + nl);
             for t in &inner.digit {
-                if t.min > n {
+                if t.min > longest {
                     break;
                 }
                 if t.token > 0 {
@@ -1086,81 +1106,55 @@ impl Engine {
                         continue;
                     }
                 }
-                if (t.requires == 0 || t.requires & seps != 0)
-                    && on(t.rule)
-                    && !s.eligible.contains(&t.rule)
-                {
-                    s.eligible.push(t.rule);
-                    reach = reach.max(inner.rules[t.rule as usize].reach());
+                let required = || {
+                    (0..9)
+                        .filter(|k| t.requires & (1 << k) != 0)
+                        .map(|k| sep_counts[k])
+                        .sum::<usize>()
+                        >= t.requires_count
+                };
+                if !(t.requires == 0 || (t.requires & seps != 0 && required())) || !on(t.rule) {
+                    continue;
                 }
-            }
-            if s.eligible.is_empty() {
-                continue;
-            }
-            let mut ws = cs.saturating_sub(reach);
-            let mut we = ce.saturating_add(reach).min(hay.len());
-            if let Some(nl) = memchr::memrchr(b'\n', &hay[ws..cs]) {
-                ws += nl + 1;
-            }
-            if let Some(nl) = memchr::memchr(b'\n', &hay[ce..we]) {
-                we = ce + nl;
-            }
-            // Overlapping windows of nearby clusters are searched once, together.
-            match pending {
-                Some((pws, pwe)) if ws <= pwe => {
-                    pending = Some((pws, pwe.max(we)));
-                    for k in 0..s.eligible.len() {
-                        let r = s.eligible[k];
-                        if !s.pending_rules.contains(&r) {
-                            s.pending_rules.push(r);
-                        }
+                let r = t.rule as usize;
+                let rule = &inner.rules[r];
+                let reach = rule.digit_reach.unwrap_or(crate::shape::Reach {
+                    lead: rule.reach(),
+                    trail: rule.reach(),
+                });
+                let ws = cs.saturating_sub(reach.lead).max(line_start);
+                let we = ce.saturating_add(reach.trail).min(line_end);
+                // Each rule keeps one pending window; nearby windows of the same rule are
+                // searched in one call (a few more bytes cost less than another call).
+                match s.pending[r] {
+                    Some((pws, pwe)) if ws <= pwe + MERGE_SLACK => {
+                        s.pending[r] = Some((pws, pwe.max(we)));
                     }
-                }
-                _ => {
-                    if let Some((pws, pwe)) = pending {
-                        self.search_window(s, hay, pws, pwe, min);
+                    Some((pws, pwe)) => {
+                        self.search_window(s, hay, t.rule, pws, pwe, min);
+                        s.pending[r] = Some((ws, we));
                     }
-                    pending = Some((ws, we));
-                    s.pending_rules.clear();
-                    s.pending_rules.extend_from_slice(&s.eligible);
+                    None => s.pending[r] = Some((ws, we)),
                 }
             }
         }
-        if let Some((pws, pwe)) = pending {
-            self.search_window(s, hay, pws, pwe, min);
+        for r in 0..s.pending.len() {
+            if let Some((pws, pwe)) = s.pending[r].take() {
+                self.search_window(s, hay, r as u32, pws, pwe, min);
+            }
         }
     }
 
-    /// Runs the digit-triggered rules in `s.pending_rules` over `ws..we`.
-    fn search_window(&self, s: &mut Scratch, hay: &[u8], ws: usize, we: usize, min: f32) {
-        let inner = &*self.inner;
-        // Rules that only report with context need one of their words near the window.
-        if s.pending_rules.iter().any(|&r| inner.rules[r as usize].max_bare < min) {
+    /// Runs a digit-triggered rule over `ws..we`, unless it needs context and has none there.
+    fn search_window(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize, min: f32) {
+        let rule = &self.inner.rules[r as usize];
+        if rule.max_bare < min {
             self.window_words(s, hay, ws, we);
-            let (rules, words) = (&inner.rules, &s.region_words);
-            s.pending_rules.retain(|&r| {
-                let rule = &rules[r as usize];
-                rule.max_bare >= min || words.iter().any(|w| rule.context.binary_search(w).is_ok())
-            });
-        }
-        s.ran.clear();
-        if s.pending_rules.len() <= 2 {
-            s.ran.extend_from_slice(&s.pending_rules);
-        } else if let (Some(set), Some(cache)) = (inner.set.as_ref(), s.set_cache.as_mut()) {
-            s.patset.clear();
-            let input = Input::new(hay).range(ws..we);
-            set.which_overlapping_matches_with(cache, &input, &mut s.patset);
-            for pid in s.patset.iter() {
-                let r = inner.set_rule[pid.as_usize()];
-                if s.pending_rules.contains(&r) && !s.ran.contains(&r) {
-                    s.ran.push(r);
-                }
+            if !s.region_words.iter().any(|w| rule.context.binary_search(w).is_ok()) {
+                return;
             }
         }
-        for k in 0..s.ran.len() {
-            let r = s.ran[k];
-            self.run_rule(s, hay, r, ws, we);
-        }
+        self.run_rule(s, hay, r, ws, we);
     }
 
     fn literal_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
@@ -1169,18 +1163,26 @@ impl Engine {
             // the previous run of that rule already covered.
             let mut covered: Vec<(u32, usize)> = Vec::new();
             for m in ac.find_iter(hay) {
-                for &(r, near) in &owners[m.pattern().as_usize()] {
+                for &(r, near, before) in &owners[m.pattern().as_usize()] {
                     if !on(r) {
                         continue;
                     }
-                    let mut reach = self.inner.rules[r as usize].reach();
-                    if near {
-                        reach = reach.saturating_add(CONTEXT_BEFORE.max(CONTEXT_AFTER));
-                    }
-                    let (mut ws, mut we) = (
-                        m.start().saturating_sub(reach),
-                        m.end().saturating_add(reach).min(hay.len()),
-                    );
+                    let rule = &self.inner.rules[r as usize];
+                    let reach = rule.reach();
+                    // A match holds the literal: it starts at most `reach` before the literal's
+                    // end (or `before` bytes before its start) and ends at most `reach` after
+                    // its own start. A nearby context literal widens both by the context window.
+                    let (mut ws, mut we) = if near {
+                        let ctx = CONTEXT_BEFORE.max(CONTEXT_AFTER);
+                        (
+                            m.start().saturating_sub(reach.saturating_add(ctx)),
+                            m.end().saturating_add(reach.saturating_add(ctx)),
+                        )
+                    } else {
+                        let back = before.map_or(m.end().saturating_sub(reach), |b| m.start().saturating_sub(b as usize));
+                        (back, m.start().saturating_add(reach))
+                    };
+                    we = we.min(hay.len());
                     if !near && self.inner.rules[r as usize].no_space {
                         // The match holds the literal and no white space: the token around
                         // the literal bounds it.
@@ -1193,7 +1195,7 @@ impl Engine {
                         }
                     }
                     match covered.iter_mut().find(|(cr, _)| *cr == r) {
-                        Some((_, end)) if *end >= m.end().saturating_add(reach).min(hay.len()) => continue,
+                        Some((_, end)) if *end >= we => continue,
                         Some((_, end)) => *end = we,
                         None => covered.push((r, we)),
                     }
@@ -1210,25 +1212,30 @@ impl Engine {
         }
         let mut next_free = 0usize;
         for i in memchr::memchr3_iter(b':', b'-', b'.', hay) {
-            if i < next_free || i < 2 {
+            if i < next_free {
                 continue;
             }
+            // The whole shape, from the first group: six hex pairs joined by ':' or '-', or
+            // three hex quads joined by '.'.
             let sep = hay[i];
-            let width = if sep == b'.' { 4 } else { 2 };
-            let shape = i >= width
-                && hay.get(i + width + 1) == Some(&sep)
-                && hay[i - width..i].iter().all(|&b| is_hex(b))
-                && hay[i + 1..i + 1 + width].iter().all(|&b| is_hex(b));
+            let (width, groups) = if sep == b'.' { (4, 3) } else { (2, 6) };
+            let Some(start) = i.checked_sub(width) else {
+                continue;
+            };
+            let len = groups * width + groups - 1;
+            let Some(cand) = hay.get(start..start + len) else {
+                continue;
+            };
+            let shape = cand.chunks(width + 1).all(|g| {
+                g[..width].iter().all(|&b| is_hex(b)) && (g.len() == width || g[width] == sep)
+            });
             if !shape {
                 continue;
             }
             for &r in &rules {
-                let reach = self.inner.rules[r as usize].reach();
-                let ws = i.saturating_sub(reach);
-                let we = i.saturating_add(reach).min(hay.len());
-                self.run_rule(s, hay, r, ws, we);
-                next_free = next_free.max(we);
+                self.run_rule(s, hay, r, start, start + len);
             }
+            next_free = start + len;
         }
     }
 
@@ -1251,7 +1258,7 @@ impl Engine {
                     (m.start(), m.end(), m.start(), m.end())
                 }
             };
-            if vs < ve {
+            if vs < ve && rule.max_len.is_none_or(|l| me - ms <= l) {
                 let verdict = match rule.validator {
                     Some(v) => v.check(hay, vs, ve),
                     None => crate::validators::Verdict::keep(vs, ve),

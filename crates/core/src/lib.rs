@@ -24,6 +24,7 @@
 mod engine;
 mod error;
 mod rules;
+mod shape;
 mod validators;
 
 pub use engine::{

@@ -68,6 +68,9 @@ pub(crate) struct RuleSpec {
     pub context_boost: Option<f32>,
     #[serde(default)]
     pub triggers: Vec<TriggerSpec>,
+    /// Longest match reported, in bytes. Needed when a pattern is unbounded (`+`, `*`);
+    /// longer matches are dropped. Bounded patterns get it from their syntax.
+    pub max_len: Option<usize>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -80,10 +83,15 @@ pub(crate) struct RuleSpec {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TriggerSpec {
-    /// A cluster of at least this many digits (digits at most a few bytes apart on one line).
+    /// A run of at least this many digits joined by single spaces, dots, hyphens or slashes
+    /// ("415 555-0132" is a run of 10).
     pub digits: Option<usize>,
-    /// With `digits`: the cluster must contain one of these bytes.
+    /// With `digits`: the digits' cluster (digits a few bytes apart on one line, and three
+    /// bytes either side) must contain one of these bytes (any letter stands for all letters)
+    /// ...
     pub requires: Option<String>,
+    /// ... at least this many times (default 1).
+    pub requires_count: Option<usize>,
     /// With `digits`: the cluster's first digit must sit in a run of at least this many
     /// ASCII letters and digits (long tokens such as crypto addresses).
     pub token: Option<usize>,
@@ -91,6 +99,9 @@ pub(crate) struct TriggerSpec {
     /// so the search window extends by the context window too.
     #[serde(default)]
     pub near: bool,
+    /// With `literals`: a match starts at most this many bytes before the literal (default:
+    /// the rule's maximum match length). `0` means the literal starts the match.
+    pub before: Option<u32>,
     /// Literal strings, any of which marks a candidate.
     #[serde(default)]
     pub literals: Vec<String>,
@@ -191,6 +202,9 @@ impl RuleSpec {
             if !(0.0..=1.0).contains(&b) {
                 return Err(invalid(format!("context_boost {b} is outside 0..1")));
             }
+        }
+        if self.max_len == Some(0) {
+            return Err(invalid("max_len must be at least 1".into()));
         }
         if self.context_required && self.context.is_empty() {
             return Err(invalid(

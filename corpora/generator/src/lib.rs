@@ -1,0 +1,511 @@
+//! Deterministic generator of labelled support text: chat transcripts, helpdesk tickets, agent
+//! notes and application logs, full of personal data and of look-alike decoys (order numbers,
+//! tracking ids, timestamps, prices, ticket ids, versions).
+//!
+//! The `redactyl-corpus-gen` binary writes the project's corpora; benches call
+//! [`bench_text`] directly.
+//!
+//! Every value with a checksum is generated valid (Luhn, mod-97, SSA rules), so a detector
+//! cannot score by rejecting the fakes. The dev and test splits use different seeds, and some
+//! template branches (refund IBANs in chats, SSNs in notes, NINOs in tickets) appear only in the
+//! test split, so tuning on dev cannot see every layout the test split holds.
+
+#![forbid(unsafe_code)]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// splitmix64: small, fast, deterministic.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.below(hi - lo + 1)
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len() as u64) as usize]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn digits(&mut self, n: usize) -> String {
+        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+    }
+    fn upper(&mut self, n: usize) -> String {
+        (0..n).map(|_| char::from(b'A' + self.below(26) as u8)).collect()
+    }
+    fn from_alphabet(&mut self, n: usize, alphabet: &[u8]) -> String {
+        (0..n).map(|_| char::from(*self.pick(alphabet))).collect()
+    }
+}
+
+/// Text with labelled spans (UTF-8 byte offsets).
+#[derive(Default)]
+struct Doc {
+    text: String,
+    spans: Vec<(usize, usize, &'static str)>,
+}
+
+impl Doc {
+    fn t(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+    fn e(&mut self, label: &'static str, s: &str) -> &mut Self {
+        let start = self.text.len();
+        self.text.push_str(s);
+        self.spans.push((start, self.text.len(), label));
+        self
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Maria", "James", "Aisha", "Liam", "Sofia", "Chen", "Olivia", "Mateo", "Priya", "Noah",
+    "Emma", "Lukas", "Chloé", "Diego", "Fatima", "Sean", "Ingrid", "Kenji", "Amara", "Pieter",
+];
+const LAST: &[&str] = &[
+    "Garcia", "Smith", "Okafor", "Murphy", "Rossi", "Nguyen", "Schmidt", "Dubois", "Patel",
+    "van der Berg", "O'Brien", "Kowalski", "Fernández", "Johnson", "Tanaka", "Müller", "Silva",
+    "Andersen", "Walsh", "Haddad",
+];
+const AGENTS: &[&str] = &["Tom", "Lena", "Ravi", "Grace", "Marco", "Yuki"];
+const DOMAINS: &[&str] = &[
+    "gmail.com", "outlook.com", "yahoo.co.uk", "proton.me", "icloud.com", "web.de",
+    "example-corp.com", "orange.fr", "hotmail.es",
+];
+
+fn luhn_complete(body: &str) -> String {
+    let mut sum = 0u32;
+    for (i, c) in body.bytes().rev().enumerate() {
+        let mut v = u32::from(c - b'0');
+        if i % 2 == 0 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+fn card(r: &mut Rng) -> String {
+    let (prefix, len): (&str, usize) = *r.pick(&[
+        ("4", 16),
+        ("4", 16),
+        ("51", 16),
+        ("55", 16),
+        ("2221", 16),
+        ("34", 15),
+        ("37", 15),
+        ("6011", 16),
+        ("3530", 16),
+    ]);
+    let body = format!("{prefix}{}", r.digits(len - prefix.len() - 1));
+    let n = luhn_complete(&body);
+    match (r.below(3), len) {
+        (0, _) => n,
+        (_, 15) => format!("{} {} {}", &n[..4], &n[4..10], &n[10..]),
+        (k, _) => {
+            let sep = if k == 1 { " " } else { "-" };
+            format!("{}{sep}{}{sep}{}{sep}{}", &n[..4], &n[4..8], &n[8..12], &n[12..])
+        }
+    }
+}
+
+fn ssn(r: &mut Rng) -> String {
+    let area = loop {
+        let a = r.range(1, 899);
+        if a != 666 {
+            break a;
+        }
+    };
+    let (g, s) = (r.range(1, 99), r.range(1, 9999));
+    if r.chance(85) {
+        format!("{area:03}-{g:02}-{s:04}")
+    } else {
+        format!("{area:03} {g:02} {s:04}")
+    }
+}
+
+fn iban(r: &mut Rng) -> String {
+    let (cc, bban) = match r.below(6) {
+        0 => ("GB", format!("{}{}", r.upper(4), r.digits(14))),
+        1 => ("DE", r.digits(18)),
+        2 => ("FR", format!("{}{}{}", r.digits(10), r.digits(11), r.digits(2))),
+        3 => ("NL", format!("{}{}", r.upper(4), r.digits(10))),
+        4 => ("ES", r.digits(20)),
+        _ => ("IE", format!("{}{}", r.upper(4), r.digits(14))),
+    };
+    // Check digits: 98 - (BBAN + CC + "00") mod 97, letters as 10..35.
+    let mut rem = 0u32;
+    for c in format!("{bban}{cc}00").bytes() {
+        let v = if c.is_ascii_digit() {
+            u32::from(c - b'0')
+        } else {
+            u32::from(c - b'A') + 10
+        };
+        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+    }
+    let compact = format!("{cc}{:02}{bban}", 98 - rem);
+    if r.chance(50) {
+        compact
+    } else {
+        let chunks: Vec<String> = compact
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        chunks.join(" ")
+    }
+}
+
+fn phone(r: &mut Rng) -> String {
+    let area = r.range(201, 989);
+    let exch = r.range(200, 989);
+    let line = r.range(0, 9999);
+    match r.below(14) {
+        0 => format!("({area}) {exch}-{line:04}"),
+        1 | 2 => format!("{area}-{exch}-{line:04}"),
+        3 => format!("{area}.{exch}.{line:04}"),
+        4 => format!("+1 {area} {exch} {line:04}"),
+        5 => format!("+44 20 7946 {:04}", r.range(0, 9999)),
+        6 => format!("07700 9{:05}", r.range(0, 99999)),
+        7 => format!("+49 30 {}", r.digits(8)),
+        8 => format!("06 {} {} {} {}", r.digits(2), r.digits(2), r.digits(2), r.digits(2)),
+        9 => format!("+353 87 {} {}", r.digits(3), r.digits(4)),
+        10 => format!("+34 6{} {} {}", r.digits(2), r.digits(3), r.digits(3)),
+        11 => format!("+91 9{} {}", r.digits(4), r.digits(5)),
+        12 => format!("0412 {} {}", r.digits(3), r.digits(3)),
+        _ => format!("+55 11 9{} {}", r.digits(4), r.digits(4)),
+    }
+}
+
+fn email(r: &mut Rng, first: &str, last: &str) -> String {
+    let ascii = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let (f, l) = (ascii(first), ascii(last));
+    let d = r.pick(DOMAINS);
+    match r.below(4) {
+        0 => format!("{f}.{l}@{d}"),
+        1 => format!("{}{l}{}@{d}", &f[..1], r.range(1, 99)),
+        2 => format!("{f}_{l}+orders@{d}"),
+        _ => format!("{l}.{f}{}@{d}", r.range(70, 99)),
+    }
+}
+
+fn ipv4(r: &mut Rng) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        r.range(11, 223),
+        r.range(0, 255),
+        r.range(0, 255),
+        r.range(1, 254)
+    )
+}
+
+fn ipv6(r: &mut Rng) -> String {
+    let g: Vec<String> = (0..4).map(|_| format!("{:x}", r.range(1, 0xffff))).collect();
+    format!("2001:db8:{}:{}::{}:{}", g[0], g[1], g[2], g[3])
+}
+
+fn nino(r: &mut Rng) -> String {
+    let first = *r.pick(b"ABCEGHJKLMNOPRSTWXY");
+    let second = *r.pick(b"ABCEGHJKLMNPRSTWXY");
+    let suffix = *r.pick(b"ABCD");
+    let d = r.digits(6);
+    format!(
+        "{}{} {} {} {} {}",
+        char::from(first),
+        char::from(second),
+        &d[..2],
+        &d[2..4],
+        &d[4..],
+        char::from(suffix)
+    )
+}
+
+fn mac(r: &mut Rng) -> String {
+    let b: Vec<String> = (0..6).map(|_| format!("{:02X}", r.range(1, 254))).collect();
+    b.join(":")
+}
+
+const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn secret(r: &mut Rng, d: &mut Doc) {
+    match r.below(4) {
+        0 => {
+            d.t("AWS_ACCESS_KEY_ID=");
+            let k = format!("AKIA{}", r.from_alphabet(16, B32));
+            d.e("SECRET", &k);
+        }
+        1 => {
+            d.t("db password: ");
+            let p = format!("{}{}!{}", r.from_alphabet(5, B62), r.digits(2), r.from_alphabet(3, B62));
+            d.e("SECRET", &p);
+        }
+        2 => {
+            d.t("Authorization: Bearer ");
+            let t = format!("{}.{}", r.from_alphabet(24, B62), r.from_alphabet(18, B62));
+            d.e("SECRET", &t);
+        }
+        _ => {
+            d.t("api_key=");
+            let k = format!("sk_live_{}", r.from_alphabet(24, B62));
+            d.e("SECRET", &k);
+        }
+    }
+}
+
+// ---- decoys: numbers that look like PII and are not ----
+
+fn order_no(r: &mut Rng) -> String {
+    match r.below(5) {
+        0 => format!("#{}", r.range(100_000, 999_999)),
+        1 => format!("{}-{}-{}", r.digits(3), r.digits(7), r.digits(7)),
+        2 => format!("ORD-{}-{}", r.range(2019, 2025), r.digits(6)),
+        3 => format!("A{}", r.digits(8)),
+        _ => r.digits(10),
+    }
+}
+
+fn tracking(r: &mut Rng) -> String {
+    match r.below(3) {
+        0 => format!("1Z{}{}", r.from_alphabet(6, B62).to_uppercase(), r.digits(10)),
+        1 => format!("9400 1{} {} {} {} {}", r.digits(3), r.digits(4), r.digits(4), r.digits(4), r.digits(2)),
+        _ => r.digits(12),
+    }
+}
+
+fn price(r: &mut Rng) -> String {
+    match r.below(3) {
+        0 => format!("${}.{:02}", r.range(5, 2999), r.range(0, 99)),
+        1 => format!("€{},{:02}", r.range(5, 999), r.range(0, 99)),
+        _ => format!("£{}.{:02}", r.range(5, 999), r.range(0, 99)),
+    }
+}
+
+fn date(r: &mut Rng) -> String {
+    let (y, m, d) = (r.range(2019, 2025), r.range(1, 12), r.range(1, 28));
+    match r.below(3) {
+        0 => format!("{y}-{m:02}-{d:02}"),
+        1 => format!("{m:02}/{d:02}/{y}"),
+        _ => format!("{d:02}.{m:02}.{y}"),
+    }
+}
+
+fn clock(r: &mut Rng) -> String {
+    format!("{:02}:{:02}", r.range(8, 19), r.range(0, 59))
+}
+
+fn name(r: &mut Rng, d: &mut Doc) -> (String, String) {
+    let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
+    d.e("PERSON", &format!("{f} {l}"));
+    (f, l)
+}
+
+fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
+    let agent = *r.pick(AGENTS);
+    let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
+    let _ = write!(d.text, "[{}] Agent {agent}: Hi, thanks for contacting support. Who am I speaking with?\n[{}] Customer: this is ", clock(r), clock(r));
+    d.e("PERSON", &format!("{f} {l}"));
+    d.t(&format!(", order {} never arrived\n", order_no(r)));
+    let _ = write!(d.text, "[{}] Agent {agent}: Sorry about that! Tracking shows {} was last scanned on {}. Can you confirm the email on the account?\n[{}] Customer: ", clock(r), tracking(r), date(r), clock(r));
+    d.e("EMAIL_ADDRESS", &email(r, &f, &l));
+    d.t("\n");
+    if r.chance(60) {
+        let _ = write!(d.text, "[{}] Customer: and you can call me back on ", clock(r));
+        d.e("PHONE_NUMBER", &phone(r));
+        d.t(" after 5pm\n");
+    }
+    if r.chance(40) {
+        let _ = write!(d.text, "[{}] Customer: I was charged {} twice on my card ", clock(r), price(r));
+        d.e("CREDIT_CARD", &card(r));
+        d.t("\n");
+    }
+    if held_out && r.chance(50) {
+        let _ = write!(d.text, "[{}] Customer: the refund can go to ", clock(r));
+        d.e("IBAN_CODE", &iban(r));
+        d.t(" instead, ticket ref TCK-");
+        d.t(&r.digits(6));
+        d.t("\n");
+    }
+    let _ = writeln!(d.text, "[{}] Agent {agent}: Done, I've issued a refund of {} (ref {}). Anything else?", clock(r), price(r), r.digits(9));
+}
+
+fn ticket(r: &mut Rng, d: &mut Doc, held_out: bool) {
+    let id = r.range(10_000, 99_999);
+    let _ = write!(d.text, "Ticket #{id} | Priority: {} | Created: {}T{}:{:02}Z\nFrom: ", r.pick(&["Low", "Normal", "High", "Urgent"]), date_iso(r), clock(r), r.range(0, 59));
+    let (f, l) = name(r, d);
+    d.t(" <");
+    d.e("EMAIL_ADDRESS", &email(r, &f, &l));
+    let _ = write!(d.text, ">\nSubject: Refund for order {} (invoice INV-{}-{})\n\n", order_no(r), r.range(2020, 2025), r.digits(5));
+    d.t("Hello, I returned the item on ");
+    d.t(&date(r));
+    d.t(" and still have not received my refund of ");
+    d.t(&price(r));
+    d.t(". ");
+    match r.below(if held_out { 4 } else { 3 }) {
+        0 => {
+            d.t("Please refund to my account, IBAN ");
+            d.e("IBAN_CODE", &iban(r));
+            d.t(".");
+        }
+        1 => {
+            d.t("The card used was ");
+            d.e("CREDIT_CARD", &card(r));
+            d.t(", expiring 0");
+            d.t(&r.range(1, 9).to_string());
+            d.t("/2");
+            d.t(&r.range(6, 9).to_string());
+            d.t(".");
+        }
+        2 => {
+            d.t("For the tax form they asked for my SSN, it is ");
+            d.e("US_SSN", &ssn(r));
+            d.t(".");
+        }
+        _ => {
+            d.t("My national insurance number is ");
+            d.e("UK_NINO", &nino(r));
+            d.t(" if you need it for the claim.");
+        }
+    }
+    d.t("\nYou can reach me at ");
+    d.e("PHONE_NUMBER", &phone(r));
+    let _ = write!(d.text, ".\n\nApp version {}.{}.{}, build {}\n", r.range(1, 9), r.range(0, 20), r.range(0, 99), r.digits(8));
+}
+
+fn date_iso(r: &mut Rng) -> String {
+    format!("{}-{:02}-{:02}", r.range(2019, 2025), r.range(1, 12), r.range(1, 28))
+}
+
+fn note(r: &mut Rng, d: &mut Doc, held_out: bool) {
+    let _ = write!(d.text, "Agent note {} {}: spoke with ", date(r), clock(r));
+    let (f, l) = name(r, d);
+    d.t(", verified identity. Callback number ");
+    d.e("PHONE_NUMBER", &phone(r));
+    let _ = write!(d.text, ". Replacement for order {} shipped, tracking {}, {} credited.", order_no(r), tracking(r), price(r));
+    if r.chance(50) {
+        d.t(" Customer email updated to ");
+        d.e("EMAIL_ADDRESS", &email(r, &f, &l));
+        d.t(".");
+    }
+    if r.chance(35) {
+        d.t(" Router MAC ");
+        d.e("MAC_ADDRESS", &mac(r));
+        d.t(" reset remotely.");
+    }
+    if held_out && r.chance(40) {
+        d.t(" SSN on file ");
+        d.e("US_SSN", &ssn(r));
+        d.t(" matched.");
+    }
+    d.t("\n");
+}
+
+fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
+    for _ in 0..r.range(3, 6) {
+        let _ = write!(d.text, "{}T{}:{:02}.{:03}Z ", date_iso(r), clock(r), r.range(0, 59), r.range(0, 999));
+        match r.below(4) {
+            0 => {
+                d.t("INFO login ok user=");
+                let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
+                d.e("EMAIL_ADDRESS", &email(r, &f, &l));
+                d.t(" ip=");
+                if r.chance(80) {
+                    d.e("IP_ADDRESS", &ipv4(r));
+                } else {
+                    d.e("IP_ADDRESS", &ipv6(r));
+                }
+                let _ = writeln!(d.text, " latency_ms={}", r.range(3, 900));
+            }
+            1 => {
+                let _ = writeln!(d.text, "WARN retry {}/{} for job {} (v{}.{}.{})", r.range(1, 3), 3, r.digits(7), r.range(1, 4), r.range(0, 9), r.range(0, 9));
+            }
+            2 => {
+                d.t("ERROR config dump: ");
+                secret(r, d);
+                d.t("\n");
+            }
+            _ => {
+                let _ = writeln!(d.text, "DEBUG cart total={} items={} session={}", price(r), r.range(1, 9), r.from_alphabet(12, B62).to_lowercase());
+            }
+        }
+    }
+}
+
+type Template = fn(&mut Rng, &mut Doc, bool);
+const TEMPLATES: &[Template] = &[chat, ticket, note, log];
+
+fn record(r: &mut Rng, held_out: bool) -> Doc {
+    let mut d = Doc::default();
+    let t = r.pick(TEMPLATES);
+    t(r, &mut d, held_out);
+    d
+}
+
+/// Writes `records` labelled records of the `dev` or `test` split as JSON Lines to `out`.
+///
+/// # Errors
+/// On an unknown split or when `out` cannot be written.
+pub fn write_corpus(split: &str, records: usize, out: &str) -> std::io::Result<()> {
+    let (seed, held_out) = match split {
+        "dev" => (0xD5_u64, false),
+        "test" => (0x7E57_u64, true),
+        other => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("unknown split '{other}' (dev or test)"),
+            ))
+        }
+    };
+    let mut r = Rng(seed);
+    let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);
+    for i in 0..records {
+        let d = record(&mut r, held_out);
+        let spans: Vec<serde_json::Value> = d
+            .spans
+            .iter()
+            .map(|&(s, e, l)| serde_json::json!({"start": s, "end": e, "label": l}))
+            .collect();
+        let line = serde_json::json!({
+            "id": format!("support-{split}-{i:05}"),
+            "corpus": "redactyl_support",
+            "split": split,
+            "text": d.text,
+            "spans": spans,
+        });
+        writeln!(f, "{line}")?;
+    }
+    f.flush()
+}
+
+/// About `bytes` bytes of unlabelled support text (documents separated by blank lines), the
+/// same for every call.
+pub fn bench_text(bytes: usize) -> String {
+    let mut r = Rng(0xBE7C);
+    let mut out = String::with_capacity(bytes + 4096);
+    while out.len() < bytes {
+        let held_out = r.chance(50);
+        let d = record(&mut r, held_out);
+        out.push_str(&d.text);
+        out.push('\n');
+    }
+    out
+}

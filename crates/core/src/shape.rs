@@ -1,0 +1,223 @@
+//! Where digits can sit inside a pattern's matches, computed from its syntax tree.
+//!
+//! A digit-triggered rule is searched around clusters of digits. If its matches can have at
+//! most `lead` bytes before their first digit, `trail` bytes after their last, and never more
+//! than `gap` non-digit bytes between two digits, then a match lies within
+//! `cluster_start - lead .. cluster_end + trail` of the cluster holding its digits, and the
+//! search window can be that small instead of the rule's whole maximum length.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// A length that may be unbounded.
+const INF: usize = usize::MAX / 4;
+
+fn add(a: usize, b: usize) -> usize {
+    a.saturating_add(b).min(INF)
+}
+
+/// Digit layout of the matches of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Longest match without any digit (`None`: every match has a digit).
+    nodigit: Option<usize>,
+    /// Longest run before the first digit, over matches with a digit (`None`: no such match).
+    lead: Option<usize>,
+    /// Longest run after the last digit.
+    trail: Option<usize>,
+    /// Longest run of non-digits between two digits.
+    gap: usize,
+    /// Whether a match can contain a line feed.
+    newline: bool,
+}
+
+/// The bounds a digit-cluster window needs for a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Reach {
+    pub lead: usize,
+    pub trail: usize,
+}
+
+impl Shape {
+    const EMPTY: Shape = Shape {
+        nodigit: Some(0),
+        lead: None,
+        trail: None,
+        gap: 0,
+        newline: false,
+    };
+
+    fn byte_class(digit: bool, other: bool, newline: bool) -> Shape {
+        Shape {
+            nodigit: other.then_some(1),
+            lead: digit.then_some(0),
+            trail: digit.then_some(0),
+            gap: 0,
+            newline,
+        }
+    }
+
+    fn concat(a: Shape, b: Shape) -> Shape {
+        let opt_max = |x: Option<usize>, y: Option<usize>| match (x, y) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, None) => x,
+            (None, y) => y,
+        };
+        let lead = opt_max(a.lead, a.nodigit.zip(b.lead).map(|(n, l)| add(n, l)));
+        let trail = opt_max(b.trail, b.nodigit.zip(a.trail).map(|(n, t)| add(n, t)));
+        let between = a.trail.zip(b.lead).map_or(0, |(t, l)| add(t, l));
+        Shape {
+            nodigit: a.nodigit.zip(b.nodigit).map(|(x, y)| add(x, y)),
+            lead,
+            trail,
+            gap: a.gap.max(b.gap).max(between),
+            newline: a.newline || b.newline,
+        }
+    }
+
+    fn alt(a: Shape, b: Shape) -> Shape {
+        let m = |x: Option<usize>, y: Option<usize>| match (x, y) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, None) => x,
+            (None, y) => y,
+        };
+        Shape {
+            nodigit: m(a.nodigit, b.nodigit),
+            lead: m(a.lead, b.lead),
+            trail: m(a.trail, b.trail),
+            gap: a.gap.max(b.gap),
+            newline: a.newline || b.newline,
+        }
+    }
+
+    /// Unbounded repetition of `s`: every non-empty measure becomes unbounded.
+    fn unbounded(s: Shape) -> Shape {
+        let inf = |x: Option<usize>| x.map(|v| if v > 0 { INF } else { 0 });
+        Shape {
+            nodigit: inf(s.nodigit),
+            lead: s.lead.map(|_| if s.nodigit.unwrap_or(0) > 0 { INF } else { s.lead.unwrap_or(0) }),
+            trail: s.trail.map(|_| if s.nodigit.unwrap_or(0) > 0 { INF } else { s.trail.unwrap_or(0) }),
+            gap: if s.gap > 0 || s.nodigit.unwrap_or(0) > 0 || s.lead.unwrap_or(0) > 0 {
+                INF
+            } else {
+                0
+            },
+            newline: s.newline,
+        }
+    }
+
+    pub(crate) fn of(hir: &Hir) -> Shape {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => Shape::EMPTY,
+            HirKind::Literal(lit) => lit
+                .0
+                .iter()
+                .map(|&b| Shape::byte_class(b.is_ascii_digit(), !b.is_ascii_digit(), b == b'\n'))
+                .fold(Shape::EMPTY, Shape::concat),
+            HirKind::Class(Class::Bytes(c)) => {
+                let ranges = c.ranges();
+                let digit = ranges.iter().any(|r| r.start() <= b'9' && r.end() >= b'0');
+                let other = ranges
+                    .iter()
+                    .any(|r| r.start() < b'0' || r.end() > b'9');
+                let newline = ranges.iter().any(|r| (r.start()..=r.end()).contains(&b'\n'));
+                Shape::byte_class(digit, other, newline)
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                let ranges = c.ranges();
+                let digit = ranges.iter().any(|r| r.start() <= '9' && r.end() >= '0');
+                let other = ranges.iter().any(|r| r.start() < '0' || r.end() > '9');
+                let newline = ranges.iter().any(|r| (r.start()..=r.end()).contains(&'\n'));
+                // A non-ASCII character is several bytes; count it as up to four.
+                let mut s = Shape::byte_class(digit, other, newline);
+                if ranges.iter().any(|r| r.end() > '\x7f') {
+                    s.nodigit = s.nodigit.map(|_| 4);
+                }
+                s
+            }
+            HirKind::Capture(c) => Shape::of(&c.sub),
+            HirKind::Concat(hs) => hs.iter().map(Shape::of).fold(Shape::EMPTY, Shape::concat),
+            HirKind::Alternation(hs) => hs
+                .iter()
+                .map(Shape::of)
+                .reduce(Shape::alt)
+                .unwrap_or(Shape::EMPTY),
+            HirKind::Repetition(rep) => {
+                let sub = Shape::of(&rep.sub);
+                let Some(max) = rep.max else {
+                    let base = (0..rep.min).fold(Shape::EMPTY, |acc, _| Shape::concat(acc, sub));
+                    return Shape::concat(base, Shape::unbounded(sub));
+                };
+                let mut k_copies = Shape::EMPTY;
+                let mut out: Option<Shape> = None;
+                for k in 0..=max.min(4096) {
+                    if k > 0 {
+                        k_copies = Shape::concat(k_copies, sub);
+                    }
+                    if k >= rep.min {
+                        out = Some(out.map_or(k_copies, |o| Shape::alt(o, k_copies)));
+                    }
+                }
+                out.unwrap_or(Shape::EMPTY)
+            }
+        }
+    }
+
+    /// The window bounds around a digit cluster that hold every match with a digit in it, when
+    /// a match's digits always fall in one cluster (gaps no longer than `cluster_gap`, no line
+    /// feed), and when every match has a digit.
+    pub(crate) fn reach(&self, cluster_gap: usize) -> Option<Reach> {
+        if self.newline || self.gap > cluster_gap || self.nodigit.is_some() {
+            return None;
+        }
+        Some(Reach {
+            lead: self.lead?,
+            trail: self.trail?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reach(p: &str) -> Option<Reach> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(p)
+            .unwrap();
+        Shape::of(&hir).reach(12)
+    }
+
+    #[test]
+    fn numbers_need_no_margin() {
+        assert_eq!(reach(r"\b\d{3}[ .\-]\d{2}[ .\-]\d{4}\b"), Some(Reach { lead: 0, trail: 0 }));
+    }
+
+    #[test]
+    fn letters_around_digits() {
+        assert_eq!(
+            reach(r"\b[A-Za-z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Da-d]\b"),
+            Some(Reach { lead: 3, trail: 2 })
+        );
+        assert_eq!(reach(r"\b[A-Z]{5}\d{4}[A-Z]\b"), Some(Reach { lead: 5, trail: 1 }));
+    }
+
+    #[test]
+    fn optional_and_alternatives() {
+        assert_eq!(
+            reach(r"(?:\+[ ]?|\()?\d{1,3}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?"),
+            Some(Reach { lead: 2, trail: 0 })
+        );
+    }
+
+    #[test]
+    fn no_bound_when_digits_may_be_far_apart_or_absent() {
+        // Thirty letters may separate two digits.
+        assert_eq!(reach(r"[A-Z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}"), None);
+        // A match may have no digit at all.
+        assert_eq!(reach(r"[a-f0-9]{4}"), None);
+        assert_eq!(reach(r"\d+[a-z]*"), None);
+    }
+}
