@@ -79,6 +79,52 @@ const LAST: &[&str] = &[
     "Andersen", "Walsh", "Haddad",
 ];
 const AGENTS: &[&str] = &["Tom", "Lena", "Ravi", "Grace", "Marco", "Yuki"];
+
+const CUSTOMER_SAYS: &[&str] = &[
+    "I've been trying to sort this out for over a week now and nobody has gotten back to me.",
+    "The package was marked as delivered but it's not at my door and my neighbours haven't seen it either.",
+    "Honestly I'm pretty frustrated, this is the second time this has happened with your service.",
+    "Can you tell me why I was charged before the item even shipped?",
+    "I tried resetting my password but the link in the email just says it has expired.",
+    "The app keeps logging me out every time I switch to another screen.",
+    "I'd like to cancel the subscription, I don't use it anymore and I didn't agree to the renewal.",
+    "The item arrived damaged, the box was crushed and one of the legs is snapped off.",
+    "Is there any way to change the delivery address? I'm moving next week.",
+    "I was told on the phone yesterday that someone would call me back within the hour, but no one did.",
+    "It says my account is locked for security reasons, what does that mean?",
+    "I just want a refund, I don't want store credit or a replacement.",
+    "The size chart on the website is completely off, the shoes are way too small.",
+    "My order shows two of the same item but I only wanted one.",
+    "Thanks, that's really helpful. Sorry for being short earlier, it's been a long day.",
+    "Could you also check whether the discount code was applied? The total looks higher than it should.",
+];
+
+const AGENT_SAYS: &[&str] = &[
+    "I'm really sorry to hear that, let me look into it for you right away.",
+    "Thanks for your patience while I check this with our warehouse team.",
+    "I completely understand how frustrating that must be.",
+    "I can see the order on my side, give me a moment to pull up the shipping details.",
+    "For security reasons I'll need to verify a couple of details before I can make changes to the account.",
+    "I've escalated this to our logistics team and flagged it as a priority.",
+    "You should receive a confirmation email within the next few minutes.",
+    "Is there anything else I can help you with today?",
+    "I've gone ahead and cancelled the renewal, you won't be charged again.",
+    "Our records show the courier attempted delivery but couldn't get access to the building.",
+    "I've added a note to your account so anyone you speak to next will have the full history.",
+    "Unfortunately I'm not able to change the address once the parcel has left the depot.",
+];
+
+const TICKET_BODY: &[&str] = &[
+    "I ordered a set of kitchen chairs for my mother and the delivery was supposed to arrive on Saturday.",
+    "Nobody showed up and the tracking page hasn't updated since Thursday.",
+    "When I called the courier they told me to contact you instead, which is why I'm writing.",
+    "I've attached photos of the damage so you can see what I mean.",
+    "I would appreciate it if someone could get back to me by email rather than phone, as I'm at work during the day.",
+    "I've been a customer for years and I've never had a problem like this before.",
+    "Please let me know what information you need from me to process this.",
+    "The product description said it was compatible with my model but it clearly isn't.",
+    "I followed all the steps in the help article and it still doesn't work.",
+];
 const DOMAINS: &[&str] = &[
     "gmail.com", "outlook.com", "yahoo.co.uk", "proton.me", "icloud.com", "web.de",
     "example-corp.com", "orange.fr", "hotmail.es",
@@ -319,12 +365,21 @@ fn name(r: &mut Rng, d: &mut Doc) -> (String, String) {
     (f, l)
 }
 
+/// A few lines of conversation without personal data.
+fn small_talk(r: &mut Rng, d: &mut Doc, agent: &str) {
+    for _ in 0..r.range(1, 3) {
+        let _ = writeln!(d.text, "[{}] Customer: {}", clock(r), r.pick(CUSTOMER_SAYS));
+        let _ = writeln!(d.text, "[{}] Agent {agent}: {}", clock(r), r.pick(AGENT_SAYS));
+    }
+}
+
 fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
     let agent = *r.pick(AGENTS);
     let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
     let _ = write!(d.text, "[{}] Agent {agent}: Hi, thanks for contacting support. Who am I speaking with?\n[{}] Customer: this is ", clock(r), clock(r));
     d.e("PERSON", &format!("{f} {l}"));
     d.t(&format!(", order {} never arrived\n", order_no(r)));
+    small_talk(r, d, agent);
     let _ = write!(d.text, "[{}] Agent {agent}: Sorry about that! Tracking shows {} was last scanned on {}. Can you confirm the email on the account?\n[{}] Customer: ", clock(r), tracking(r), date(r), clock(r));
     d.e("EMAIL_ADDRESS", &email(r, &f, &l));
     d.t("\n");
@@ -333,6 +388,7 @@ fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
         d.e("PHONE_NUMBER", &phone(r));
         d.t(" after 5pm\n");
     }
+    small_talk(r, d, agent);
     if r.chance(40) {
         let _ = write!(d.text, "[{}] Customer: I was charged {} twice on my card ", clock(r), price(r));
         d.e("CREDIT_CARD", &card(r));
@@ -360,6 +416,10 @@ fn ticket(r: &mut Rng, d: &mut Doc, held_out: bool) {
     d.t(" and still have not received my refund of ");
     d.t(&price(r));
     d.t(". ");
+    for _ in 0..r.range(2, 4) {
+        d.t(*r.pick(TICKET_BODY));
+        d.t(" ");
+    }
     match r.below(if held_out { 4 } else { 3 }) {
         0 => {
             d.t("Please refund to my account, IBAN ");
@@ -400,7 +460,7 @@ fn note(r: &mut Rng, d: &mut Doc, held_out: bool) {
     let (f, l) = name(r, d);
     d.t(", verified identity. Callback number ");
     d.e("PHONE_NUMBER", &phone(r));
-    let _ = write!(d.text, ". Replacement for order {} shipped, tracking {}, {} credited.", order_no(r), tracking(r), price(r));
+    let _ = write!(d.text, ". {} Replacement for order {} shipped, tracking {}, {} credited.", r.pick(CUSTOMER_SAYS), order_no(r), tracking(r), price(r));
     if r.chance(50) {
         d.t(" Customer email updated to ");
         d.e("EMAIL_ADDRESS", &email(r, &f, &l));
@@ -420,7 +480,7 @@ fn note(r: &mut Rng, d: &mut Doc, held_out: bool) {
 }
 
 fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
-    for _ in 0..r.range(3, 6) {
+    for _ in 0..r.range(2, 4) {
         let _ = write!(d.text, "{}T{}:{:02}.{:03}Z ", date_iso(r), clock(r), r.range(0, 59), r.range(0, 999));
         match r.below(4) {
             0 => {
@@ -451,7 +511,8 @@ fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
 }
 
 type Template = fn(&mut Rng, &mut Doc, bool);
-const TEMPLATES: &[Template] = &[chat, ticket, note, log];
+/// Support exports are mostly conversations and tickets; application logs are a minority.
+const TEMPLATES: &[Template] = &[chat, chat, chat, ticket, ticket, note, note, log];
 
 fn record(r: &mut Rng, held_out: bool) -> Doc {
     let mut d = Doc::default();

@@ -6,8 +6,9 @@ use crate::validators::Validator;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
+use regex_automata::dfa::{dense, regex::Regex as DenseRegex};
 use regex_automata::Input;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -21,6 +22,8 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 const DEFAULT_BOOST: f32 = 0.35;
 /// Decrease of a score when a negative context word is near.
 const NEGATIVE_PENALTY: f32 = 0.4;
+/// Bytes that join digit groups into one chain unless a rule says otherwise.
+const DEFAULT_JOINERS: &str = " .-/()";
 /// Largest gap (in bytes, on one line) between two digits of one cluster.
 const CLUSTER_GAP: usize = 12;
 /// Windows closer than this are searched as one: a few more bytes cost less than a search call.
@@ -73,6 +76,9 @@ struct Rule {
     description: String,
     source: String,
     regex: Regex,
+    /// A fully built DFA pair for small patterns searched in windows: no lazy-DFA bookkeeping
+    /// per call. `None` for capture rules, whole-input rules and patterns too large to build.
+    dense: Option<DenseRegex>,
     value_group: Option<usize>,
     validator: Option<Validator>,
     score: f32,
@@ -105,24 +111,30 @@ impl Rule {
 #[derive(Clone, Copy)]
 struct DigitTrigger {
     min: usize,
+    /// Index of the joiner set its chains use.
+    joiners: usize,
+    /// A letter must stand within this many bytes before the chain (0: no need).
+    letter_before: usize,
+    /// ... or after it.
+    letter_after: usize,
+    /// Chains shaped like calendar dates do not count.
+    skip_dates: bool,
     requires: u16,
     requires_count: usize,
     token: usize,
     rule: u32,
 }
 
-/// A literal automaton and, per literal, the rules it triggers (and whether it is a nearby
-/// context word rather than part of the match).
-type LiteralTriggers = (AhoCorasick, Vec<Vec<(u32, bool, Option<u32>)>>);
-
 struct Inner {
     rules: Vec<Rule>,
     digit: Vec<DigitTrigger>,
-    lit_cs: Option<LiteralTriggers>,
-    lit_ci: Option<LiteralTriggers>,
+    /// How many joiner sets digit triggers use (at most 8) ...
+    joiners: Vec<[bool; 256]>,
+    /// ... and per byte, the sets it belongs to (bit k: set k).
+    joiner_bits: [u8; 256],
     hex: Vec<u32>,
     full: Vec<u32>,
-    context: Option<AhoCorasick>,
+    dictionary: Option<CompiledDictionary>,
     allow_values: HashSet<Vec<u8>>,
     allow_regex: Option<Regex>,
     min_score: f32,
@@ -161,8 +173,9 @@ pub struct Scratch {
     words: Vec<(u32, usize, bool)>,
     region_words: Vec<u32>,
     pending: Vec<Option<(usize, usize)>>,
+    chains: Vec<Vec<(usize, usize, usize)>>,
+    ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
-    ctx_ready: bool,
     findings: Vec<Finding>,
 }
 
@@ -416,10 +429,37 @@ fn literal_pattern(lits: &[String], ci: bool) -> String {
     format!("{}(?:{})", if ci { "(?i)" } else { "" }, alts.join("|"))
 }
 
+/// Builds forward and reverse dense DFAs for small patterns (a few KB each, under a
+/// millisecond); `None` when the patterns are too large for that: the lazy DFA serves them.
+fn build_dense(patterns: &[String]) -> Option<DenseRegex> {
+    const LIMIT: usize = 128 << 10;
+    // Large NFAs make large DFAs: do not spend time on an attempt that will fail.
+    let nfa = regex_automata::nfa::thompson::Compiler::new()
+        .syntax(syntax())
+        .configure(regex_automata::nfa::thompson::Config::new().utf8(false))
+        .build_many(patterns)
+        .ok()?;
+    if nfa.states().len() > 400 {
+        return None;
+    }
+    let config = dense::Config::new()
+        .dfa_size_limit(Some(LIMIT))
+        .determinize_size_limit(Some(4 * LIMIT))
+        .minimize(false);
+    DenseRegex::builder()
+        .syntax(syntax())
+        .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
+        .dense(config)
+        .build_many(patterns)
+        .ok()
+}
+
 /// Whether `word` occurs in `text` as a whole word (ASCII, case-insensitive keys).
-fn contains_word(text: &str, word: &str) -> bool {
-    let (t, w) = (text.as_bytes(), word.as_bytes());
-    memchr::memmem::find_iter(t, w).any(|i| {
+fn contains_word(t: &[u8], w: &[u8]) -> bool {
+    if w.is_empty() || w.len() > t.len() {
+        return false;
+    }
+    (0..=t.len() - w.len()).filter(|&i| &t[i..i + w.len()] == w).any(|i| {
         let before = i.checked_sub(1).map(|j| t[j]);
         let after = t.get(i + w.len()).copied();
         !before.is_some_and(|b| b.is_ascii_alphanumeric())
@@ -464,13 +504,16 @@ fn sep_mask(b: u8) -> u16 {
 enum Trig {
     Digits {
         min: usize,
+        joiners: Vec<u8>,
+        letter_before: usize,
+        letter_after: usize,
+        skip_dates: bool,
         requires: u16,
         requires_count: usize,
         token: usize,
     },
     Literals {
         lits: Vec<Vec<u8>>,
-        ci: bool,
         near: bool,
         before: Option<u32>,
     },
@@ -485,7 +528,6 @@ fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
     if !spec.literals.is_empty() {
         return vec![Trig::Literals {
             lits: spec.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
-            ci: spec.case_insensitive,
             near: false,
             before: None,
         }];
@@ -507,7 +549,6 @@ fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
     }
     vec![Trig::Literals {
         lits,
-        ci: false,
         near: false,
         before: None,
     }]
@@ -523,6 +564,15 @@ fn trig_of(t: &TriggerSpec) -> Trig {
             .fold(0u16, |m, b| m | sep_mask(b));
         Trig::Digits {
             min,
+            joiners: t
+                .joiners
+                .as_deref()
+                .unwrap_or(DEFAULT_JOINERS)
+                .bytes()
+                .collect(),
+            letter_before: t.letter_before.unwrap_or(0),
+            letter_after: t.letter_after.unwrap_or(0),
+            skip_dates: t.skip_dates,
             requires,
             requires_count: t.requires_count.unwrap_or(1),
             token: t.token.unwrap_or(0),
@@ -532,7 +582,6 @@ fn trig_of(t: &TriggerSpec) -> Trig {
     } else {
         Trig::Literals {
             lits: t.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
-            ci: t.case_insensitive,
             near: t.near,
             before: t.before,
         }
@@ -540,18 +589,14 @@ fn trig_of(t: &TriggerSpec) -> Trig {
 }
 
 fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) -> Result<Engine, BuildError> {
-    let mut words: HashMap<String, u32> = HashMap::new();
-    let mut word_id = |w: &str| -> u32 {
-        let key = w.to_ascii_lowercase();
-        let next = u32::try_from(words.len()).unwrap_or(u32::MAX);
-        *words.entry(key).or_insert(next)
-    };
+    // One dictionary, matched case-insensitively in one pass, holds the trigger literals and
+    // the context words. Entry ids double as context-word ids.
+    let mut dict = Dictionary::default();
     let mut rules = Vec::with_capacity(specs.len());
     let mut digit = Vec::new();
+    let mut joiners: Vec<[bool; 256]> = Vec::new();
     let mut hex = Vec::new();
     let mut full = Vec::new();
-    let mut lits_cs: Vec<(Vec<u8>, u32, bool, Option<u32>)> = Vec::new();
-    let mut lits_ci: Vec<(Vec<u8>, u32, bool, Option<u32>)> = Vec::new();
 
     for (source, spec) in specs {
         let err = |e: BuildError| e.in_source(&source).in_rule(&spec.id);
@@ -607,6 +652,13 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 }))
             })?;
         let value_group = regex.group_info().to_index(regex_automata::PatternID::ZERO, "value");
+        // Digit rules run many times on small windows: a prebuilt DFA pays off there.
+        let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
+        let dense = if value_group.is_none() && digit_triggered {
+            build_dense(&patterns)
+        } else {
+            None
+        };
         if value_group.is_some() && patterns.len() > 1 {
             // Every pattern must name the group for captures to be meaningful.
             for pid in 1..patterns.len() {
@@ -646,12 +698,36 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             match t {
                 Trig::Digits {
                     min,
+                    joiners: set,
+                    letter_before,
+                    letter_after,
+                    skip_dates,
                     requires,
                     requires_count,
                     token,
                 } => {
+                    let mut table = [false; 256];
+                    for b in set {
+                        table[usize::from(b)] = true;
+                    }
+                    let k = match joiners.iter().position(|t| *t == table) {
+                        Some(k) => k,
+                        None if joiners.len() < 8 => {
+                            joiners.push(table);
+                            joiners.len() - 1
+                        }
+                        None => {
+                            return Err(err(BuildError::new(BuildErrorKind::Invalid(
+                                "more than 8 distinct `joiners` sets across the rules".into(),
+                            ))))
+                        }
+                    };
                     digit.push(DigitTrigger {
                         min,
+                        joiners: k,
+                        letter_before,
+                        letter_after,
+                        skip_dates,
                         requires,
                         requires_count,
                         token,
@@ -660,27 +736,35 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 }
                 Trig::Literals {
                     lits,
-                    ci,
                     near,
                     before,
                 } => {
-                    let into = if ci { &mut lits_ci } else { &mut lits_cs };
-                    into.extend(lits.into_iter().map(|l| (l, idx, near, before)));
+                    for l in lits {
+                        let e = dict.entry(&l);
+                        dict.owners[e].push(LiteralOwner {
+                            rule: idx,
+                            near,
+                            before,
+                        });
+                    }
                 }
                 Trig::Hex => hex.push(idx),
                 Trig::Full => full.push(idx),
             }
         }
-        let mut context: Vec<u32> = spec.context.iter().map(|w| word_id(w)).collect();
-        context.sort_unstable();
-        let mut negative: Vec<u32> = spec.negative_context.iter().map(|w| word_id(w)).collect();
-        negative.sort_unstable();
+        let context: Vec<u32> = spec.context.iter().map(|w| dict.entry(w.as_bytes()) as u32).collect();
+        let negative: Vec<u32> = spec
+            .negative_context
+            .iter()
+            .map(|w| dict.entry(w.as_bytes()) as u32)
+            .collect();
         rules.push(Rule {
             id: spec.id.as_str().into(),
             entity: spec.entity.as_str().into(),
             description: spec.description.clone(),
             source: source.clone(),
             regex,
+            dense,
             value_group,
             validator,
             score: spec.score,
@@ -702,51 +786,33 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 }),
             max_bare,
             max_reach,
-            digit_triggered: spec.triggers.iter().any(|t| t.digits.is_some()),
+            digit_triggered,
             examples: spec.examples.clone(),
             negative_examples: spec.negative_examples.clone(),
         });
     }
     digit.sort_by_key(|t| t.min);
-    let lit_cs = literal_automaton(lits_cs, false)?;
-    let lit_ci = literal_automaton(lits_ci, true)?;
-    let mut ordered: Vec<(String, u32)> = words.into_iter().collect();
-    ordered.sort_by_key(|(_, id)| *id);
-    // The context search reports the longest word at each place ("card number" rather than
-    // "card"); a rule listing "card" must then also accept the longer words containing it.
-    let supersets: Vec<Vec<u32>> = ordered
-        .iter()
-        .map(|(w, _)| {
-            ordered
-                .iter()
-                .filter(|(long, _)| contains_word(long, w))
-                .map(|&(_, id)| id)
-                .collect()
-        })
-        .collect();
+    // Matches are reported leftmost-longest: a word inside a longer entry ("card" in "card
+    // number") is seen as the longer one. So a rule's context set holds every entry that
+    // contains one of its words as a whole word, and an entry triggers the rules of every
+    // trigger literal inside it.
     for rule in &mut rules {
         for set in [&mut rule.context, &mut rule.negative] {
-            let mut ids: Vec<u32> = set
-                .iter()
-                .flat_map(|&id| supersets[id as usize].iter().copied())
-                .collect();
+            let mut ids: Vec<u32> = Vec::new();
+            for &w in set.iter() {
+                let word = dict.keys[w as usize].clone();
+                for (id, key) in dict.keys.iter().enumerate() {
+                    if contains_word(key, &word) {
+                        ids.push(id as u32);
+                    }
+                }
+            }
             ids.sort_unstable();
             ids.dedup();
             *set = ids;
         }
     }
-    let context = if ordered.is_empty() {
-        None
-    } else {
-        Some(
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(AcMatchKind::LeftmostLongest)
-                .build(ordered.iter().map(|(w, _)| w.as_bytes()))
-                .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?,
-        )
-    };
+    let dictionary = dict.build()?;
     let allow_regex = if allow.patterns.is_empty() {
         None
     } else {
@@ -765,11 +831,21 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
         inner: Arc::new(Inner {
             rules,
             digit,
-            lit_cs,
-            lit_ci,
+            joiner_bits: {
+                let mut bits = [0u8; 256];
+                for (k, table) in joiners.iter().enumerate() {
+                    for (b, &yes) in table.iter().enumerate() {
+                        if yes {
+                            bits[b] |= 1 << k;
+                        }
+                    }
+                }
+                bits
+            },
+            joiners,
             hex,
             full,
-            context,
+            dictionary,
             allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
             allow_regex,
             min_score,
@@ -778,57 +854,79 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
     })
 }
 
-fn literal_automaton(
-    lits: Vec<(Vec<u8>, u32, bool, Option<u32>)>,
-    ci: bool,
-) -> Result<Option<LiteralTriggers>, BuildError> {
-    if lits.is_empty() {
-        return Ok(None);
-    }
-    let mut uniq: Vec<Vec<u8>> = Vec::new();
-    let mut owners: Vec<Vec<(u32, bool, Option<u32>)>> = Vec::new();
-    for (l, r, near, before) in lits {
-        let key = if ci { l.to_ascii_lowercase() } else { l };
-        match uniq.iter().position(|u| *u == key) {
-            Some(i) => {
-                if !owners[i].contains(&(r, near, before)) {
-                    owners[i].push((r, near, before));
-                }
-            }
+/// A rule a literal triggers: whether the literal is a nearby context word rather than part of
+/// the match, and how far before the literal a match may start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LiteralOwner {
+    rule: u32,
+    near: bool,
+    before: Option<u32>,
+}
+
+#[derive(Default)]
+struct Dictionary {
+    keys: Vec<Vec<u8>>,
+    owners: Vec<Vec<LiteralOwner>>,
+}
+
+/// The compiled dictionary: one automaton, and per entry the rules it triggers.
+struct CompiledDictionary {
+    ac: AhoCorasick,
+    owners: Vec<Vec<LiteralOwner>>,
+}
+
+impl Dictionary {
+    /// The id of `key` (ASCII case folded), added if new.
+    fn entry(&mut self, key: &[u8]) -> usize {
+        let key = key.to_ascii_lowercase();
+        match self.keys.iter().position(|k| *k == key) {
+            Some(i) => i,
             None => {
-                uniq.push(key);
-                owners.push(vec![(r, near, before)]);
+                self.keys.push(key);
+                self.owners.push(Vec::new());
+                self.keys.len() - 1
             }
         }
     }
-    // Hits are reported leftmost-longest without overlaps; a literal found inside a longer one
-    // must still trigger its rules, so the longer literal inherits them.
-    let inherited: Vec<Vec<(u32, bool, Option<u32>)>> = uniq
-        .iter()
-        .map(|long| {
-            let mut all = Vec::new();
-            for (short, own) in uniq.iter().zip(&owners) {
-                if let Some(at) = memchr::memmem::find(long, short) {
-                    for &(r, near, before) in own {
-                        // Found through the longer literal, the short one sits `at` bytes in.
-                        let o = (r, near, before.map(|b| b + at as u32));
-                        if !all.contains(&o) {
-                            all.push(o);
+
+    fn build(self) -> Result<Option<CompiledDictionary>, BuildError> {
+        if self.keys.is_empty() {
+            return Ok(None);
+        }
+        // An entry found in place of a shorter trigger literal it contains triggers that
+        // literal's rules too; the literal then sits `at` bytes into it.
+        let owners: Vec<Vec<LiteralOwner>> = self
+            .keys
+            .iter()
+            .map(|long| {
+                let mut all: Vec<LiteralOwner> = Vec::new();
+                for (short, own) in self.keys.iter().zip(&self.owners) {
+                    let at = (short.len() <= long.len())
+                        .then(|| long.windows(short.len()).position(|x| x == short.as_slice()))
+                        .flatten();
+                    if let Some(at) = at {
+                        for o in own {
+                            let shifted = LiteralOwner {
+                                before: o.before.map(|b| b + at as u32),
+                                ..*o
+                            };
+                            if !all.contains(&shifted) {
+                                all.push(shifted);
+                            }
                         }
                     }
                 }
-            }
-            all
-        })
-        .collect();
-    let owners = inherited;
-    let ac = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(ci)
-        .kind(Some(AhoCorasickKind::DFA))
-        .match_kind(AcMatchKind::LeftmostLongest)
-        .build(&uniq)
-        .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
-    Ok(Some((ac, owners)))
+                all
+            })
+            .collect();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(AcMatchKind::LeftmostLongest)
+            .build(&self.keys)
+            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
+        Ok(Some(CompiledDictionary { ac, owners }))
+    }
 }
 
 /// The first ASCII digit at or after `from`.
@@ -861,15 +959,39 @@ fn find_digit(h: &[u8], from: usize) -> Option<usize> {
 /// more digits ("9400 1426 6714 3056 ..." is one tracking number, not an Aadhaar in front).
 fn embedded(hay: &[u8], start: usize, end: usize) -> bool {
     let m = &hay[start..end];
-    let uses = |sep: u8| m.contains(&sep);
-    let is_sep = |b: u8| matches!(b, b' ' | b'-' | b'.');
-    let after = hay.get(end).copied().filter(|&b| is_sep(b) && uses(b))
-        .is_some_and(|_| hay.get(end + 1).is_some_and(u8::is_ascii_digit));
-    let before = start >= 2
-        && is_sep(hay[start - 1])
-        && uses(hay[start - 1])
-        && hay[start - 2].is_ascii_digit();
-    after || before
+    hay.get(end)
+        .is_some_and(|&b| matches!(b, b' ' | b'-') && m.contains(&b))
+        && hay.get(end + 1).is_some_and(u8::is_ascii_digit)
+}
+
+/// True for a chain written like a calendar date: 2024-03-15, 15/03/2024, 3.15.24.
+fn is_date(chain: &[u8]) -> bool {
+    let mut groups = [0u32; 3];
+    let mut lens = [0usize; 3];
+    let mut k = 0;
+    let mut sep = None;
+    for &b in chain {
+        if b.is_ascii_digit() {
+            groups[k] = groups[k] * 10 + u32::from(b - b'0');
+            lens[k] += 1;
+        } else {
+            if sep.is_some_and(|s| s != b) || !matches!(b, b'-' | b'/' | b'.') || k == 2 {
+                return false;
+            }
+            sep = Some(b);
+            k += 1;
+        }
+    }
+    if k != 2 {
+        return false;
+    }
+    let (a, b, c) = (groups[0], groups[1], groups[2]);
+    let day_month = |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
+    match lens {
+        [4, 1..=2, 1..=2] => (1..=12).contains(&b) && (1..=31).contains(&c),
+        [1..=2, 1..=2, 2 | 4] => day_month(a, b),
+        _ => false,
+    }
 }
 
 fn is_hex(b: u8) -> bool {
@@ -905,8 +1027,9 @@ impl Engine {
             words: Vec::new(),
             region_words: Vec::new(),
             pending: vec![None; inner.rules.len()],
+            chains: vec![Vec::new(); inner.joiners.len()],
+            ctx_cursor: 0,
             ctx: Vec::new(),
-            ctx_ready: false,
             findings: Vec::new(),
         }
     }
@@ -987,12 +1110,11 @@ impl Engine {
         }
         scratch.cands.clear();
         scratch.findings.clear();
-        scratch.ctx_ready = false;
         let enabled = opts.filter.as_ref().map(|f| f.enabled.as_slice());
         let on = |r: u32| enabled.is_none_or(|e| e.get(r as usize).copied().unwrap_or(false));
         let min = opts.min_score.unwrap_or(self.inner.min_score);
+        self.dictionary_pass(scratch, hay, &on);
         self.digit_candidates(scratch, hay, min, &on);
-        self.literal_candidates(scratch, hay, &on);
         self.hex_candidates(scratch, hay, &on);
         for &r in &self.inner.full {
             if on(r) {
@@ -1003,27 +1125,67 @@ impl Engine {
         &scratch.findings
     }
 
-    /// Finds every whole context word of the input once per scan (on first need).
-    fn ensure_context(&self, s: &mut Scratch, hay: &[u8]) {
-        if s.ctx_ready {
-            return;
-        }
-        s.ctx_ready = true;
+    /// One pass of the dictionary over the input: records every whole-word entry (the context
+    /// index) and runs the rules its trigger literals point at.
+    fn dictionary_pass(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
         s.ctx.clear();
-        let Some(ac) = &self.inner.context else {
+        let Some(dict) = &self.inner.dictionary else {
             return;
         };
         let word = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(|b| b.is_ascii_alphanumeric());
-        for m in ac.find_iter(hay) {
+        // Windows of consecutive hits of the same rule overlap; skip a hit whose window the
+        // previous run of that rule already covered.
+        let mut covered: Vec<(u32, usize)> = Vec::new();
+        for m in dict.ac.find_iter(hay) {
             if !word(m.start().checked_sub(1)) && !word(Some(m.end())) {
                 s.ctx.push((m.start(), m.end(), m.pattern().as_u32()));
+            }
+            for o in &dict.owners[m.pattern().as_usize()] {
+                let r = o.rule;
+                if !on(r) {
+                    continue;
+                }
+                let rule = &self.inner.rules[r as usize];
+                let reach = rule.reach();
+                // A match holds the literal: it starts at most `reach` before the literal's
+                // end (or `before` bytes before its start) and ends at most `reach` after its
+                // own start. A nearby context literal widens both by the context window.
+                let (mut ws, mut we) = if o.near {
+                    let ctx = CONTEXT_BEFORE.max(CONTEXT_AFTER);
+                    (
+                        m.start().saturating_sub(reach.saturating_add(ctx)),
+                        m.end().saturating_add(reach.saturating_add(ctx)),
+                    )
+                } else {
+                    let back = o.before.map_or(m.end().saturating_sub(reach), |b| {
+                        m.start().saturating_sub(b as usize)
+                    });
+                    (back, m.start().saturating_add(reach))
+                };
+                we = we.min(hay.len());
+                if !o.near && rule.no_space {
+                    // The match holds the literal and no white space: the token around the
+                    // literal bounds it.
+                    let space = |b: &u8| b.is_ascii_whitespace();
+                    if let Some(i) = hay[ws..m.start()].iter().rposition(space) {
+                        ws += i + 1;
+                    }
+                    if let Some(i) = hay[m.end().min(we)..we].iter().position(space) {
+                        we = m.end() + i;
+                    }
+                }
+                match covered.iter_mut().find(|(cr, _)| *cr == r) {
+                    Some((_, end)) if *end >= we => continue,
+                    Some((_, end)) => *end = we,
+                    None => covered.push((r, we)),
+                }
+                self.run_rule(s, hay, r, ws, we);
             }
         }
     }
 
     /// The context words anywhere near `ws..we`, into `s.region_words`.
-    fn window_words(&self, s: &mut Scratch, hay: &[u8], ws: usize, we: usize) {
-        self.ensure_context(s, hay);
+    fn window_words(&self, s: &mut Scratch, ws: usize, we: usize) {
         s.region_words.clear();
         let a = ws.saturating_sub(CONTEXT_BEFORE);
         let b = we.saturating_add(CONTEXT_AFTER);
@@ -1050,19 +1212,12 @@ impl Engine {
         let global_min = first.min.max(1);
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
-            // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, one line. Within
-            // it, a chain is digits joined by single spaces, dots, hyphens or slashes
-            // ("415 555-0132"); rules ask for a chain of some length.
+            // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, on one line.
             let mut last = p;
-            let (mut chain, mut longest) = (1usize, 1usize);
             let mut j = p + 1;
             while j < hay.len() && j - last <= CLUSTER_GAP {
                 let b = hay[j];
                 if b.is_ascii_digit() {
-                    let joined = j - last == 1
-                        || (j - last == 2 && matches!(hay[j - 1], b' ' | b'.' | b'-' | b'/'));
-                    chain = if joined { chain + 1 } else { 1 };
-                    longest = longest.max(chain);
                     last = j;
                 } else if b == b'\n' {
                     break;
@@ -1071,49 +1226,77 @@ impl Engine {
             }
             let (cs, ce) = (p, last + 1);
             i = j.max(ce);
+            if ce - cs < global_min {
+                continue;
+            }
+            // Within the cluster, chains: digits joined by at most two joiner bytes ("(415)
+            // 555-0132" is one chain of 10 with the default joiners). Rules ask for a chain.
+            // One pass computes the chains of every joiner set: a gap of at most two bytes
+            // joins the digits around it in the sets all its bytes belong to.
+            let sets = inner.joiners.len();
+            let mut open = [cs; 8];
+            let mut count = [1usize; 8];
+            for chains in &mut s.chains {
+                chains.clear();
+            }
+            let mut prev = cs;
+            for q in cs + 1..ce {
+                if !hay[q].is_ascii_digit() {
+                    continue;
+                }
+                let mask = if q - prev <= 3 {
+                    hay[prev + 1..q]
+                        .iter()
+                        .fold(u8::MAX, |m, &b| m & inner.joiner_bits[usize::from(b)])
+                } else {
+                    0
+                };
+                for k in 0..sets {
+                    if mask & (1 << k) == 0 {
+                        s.chains[k].push((open[k], prev + 1, count[k]));
+                        open[k] = q;
+                        count[k] = 0;
+                    }
+                    count[k] += 1;
+                }
+                prev = q;
+            }
+            let mut longest = 0;
+            for k in 0..sets {
+                s.chains[k].push((open[k], prev + 1, count[k]));
+                longest = longest.max(s.chains[k].iter().map(|c| c.2).max().unwrap_or(0));
+            }
             if longest < global_min {
                 continue;
             }
-            // Separators and letters in and right around the cluster, on its line.
+            // Separators in and right around the cluster, on its line.
             let mut seps = 0u16;
             let mut sep_counts = [0usize; 9];
-            let around_start = cs.saturating_sub(3);
-            let around_end = (ce + 3).min(hay.len());
-            for &b in &hay[around_start..around_end] {
+            for &b in &hay[cs.saturating_sub(3)..(ce + 3).min(hay.len())] {
                 if !b.is_ascii_digit() && b != b'\n' {
                     let m = sep_mask(b);
                     seps |= m;
                     sep_counts[m.trailing_zeros() as usize] += 1;
                 }
             }
-            let mut token_len: Option<usize> = None;
             // Line bounds around the cluster (digit rules never match across lines).
-            let line_start = memchr::memrchr(b'\n', &hay[cs.saturating_sub(MAX_LEAD)..cs])
-                .map_or(cs.saturating_sub(MAX_LEAD), |nl| cs.saturating_sub(MAX_LEAD) + nl + 1);
-            let line_end = memchr::memchr(b'\n', &hay[ce..(ce + MAX_LEAD).min(hay.len())])
-                .map_or((ce + MAX_LEAD).min(hay.len()), |nl| ce + nl);
+            let look = cs.saturating_sub(MAX_LEAD);
+            let line_start = memchr::memrchr(b'\n', &hay[look..cs]).map_or(look, |nl| look + nl + 1);
+            let ahead = (ce + MAX_LEAD).min(hay.len());
+            let line_end = memchr::memchr(b'\n', &hay[ce..ahead]).map_or(ahead, |nl| ce + nl);
+            let letter_in = |a: usize, b: usize| hay[a..b].iter().any(u8::is_ascii_alphabetic);
             for t in &inner.digit {
                 if t.min > longest {
                     break;
                 }
-                if t.token > 0 {
-                    let len = *token_len.get_or_insert_with(|| {
-                        let left = hay[..cs].iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
-                        let right = hay[cs..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-                        left + right
-                    });
-                    if len < t.token {
-                        continue;
-                    }
+                let required = (0..9)
+                    .filter(|k| t.requires & (1 << k) != 0)
+                    .map(|k| sep_counts[k])
+                    .sum::<usize>();
+                if t.requires != 0 && (t.requires & seps == 0 || required < t.requires_count) {
+                    continue;
                 }
-                let required = || {
-                    (0..9)
-                        .filter(|k| t.requires & (1 << k) != 0)
-                        .map(|k| sep_counts[k])
-                        .sum::<usize>()
-                        >= t.requires_count
-                };
-                if !(t.requires == 0 || (t.requires & seps != 0 && required())) || !on(t.rule) {
+                if !on(t.rule) {
                     continue;
                 }
                 let r = t.rule as usize;
@@ -1122,19 +1305,40 @@ impl Engine {
                     lead: rule.reach(),
                     trail: rule.reach(),
                 });
-                let ws = cs.saturating_sub(reach.lead).max(line_start);
-                let we = ce.saturating_add(reach.trail).min(line_end);
-                // Each rule keeps one pending window; nearby windows of the same rule are
-                // searched in one call (a few more bytes cost less than another call).
-                match s.pending[r] {
-                    Some((pws, pwe)) if ws <= pwe + MERGE_SLACK => {
-                        s.pending[r] = Some((pws, pwe.max(we)));
+                for c in 0..s.chains[t.joiners].len() {
+                    let (chs, che, n) = s.chains[t.joiners][c];
+                    if n < t.min || (t.skip_dates && is_date(&hay[chs..che])) {
+                        continue;
                     }
-                    Some((pws, pwe)) => {
-                        self.search_window(s, hay, t.rule, pws, pwe, min);
-                        s.pending[r] = Some((ws, we));
+                    if t.letter_before > 0 && !letter_in(chs.saturating_sub(t.letter_before).max(line_start), chs) {
+                        continue;
                     }
-                    None => s.pending[r] = Some((ws, we)),
+                    if t.letter_after > 0 && !letter_in(che, (che + t.letter_after).min(line_end)) {
+                        continue;
+                    }
+                    if t.token > 0 {
+                        let left = hay[..chs].iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
+                        let right = hay[chs..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                        if left + right < t.token {
+                            continue;
+                        }
+                    }
+                    // The window spans the cluster: a match's digits may lie beyond the chain
+                    // that qualified it ("415-555-0132 x12").
+                    let ws = cs.saturating_sub(reach.lead).max(line_start);
+                    let we = ce.saturating_add(reach.trail).min(line_end);
+                    // Each rule keeps one pending window; nearby windows of the same rule are
+                    // searched in one call (a few more bytes cost less than another call).
+                    match s.pending[r] {
+                        Some((pws, pwe)) if ws <= pwe + MERGE_SLACK => {
+                            s.pending[r] = Some((pws, pwe.max(we)));
+                        }
+                        Some((pws, pwe)) => {
+                            self.search_window(s, hay, t.rule, pws, pwe, min);
+                            s.pending[r] = Some((ws, we));
+                        }
+                        None => s.pending[r] = Some((ws, we)),
+                    }
                 }
             }
         }
@@ -1149,60 +1353,12 @@ impl Engine {
     fn search_window(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize, min: f32) {
         let rule = &self.inner.rules[r as usize];
         if rule.max_bare < min {
-            self.window_words(s, hay, ws, we);
+            self.window_words(s, ws, we);
             if !s.region_words.iter().any(|w| rule.context.binary_search(w).is_ok()) {
                 return;
             }
         }
         self.run_rule(s, hay, r, ws, we);
-    }
-
-    fn literal_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
-        for (ac, owners) in [&self.inner.lit_cs, &self.inner.lit_ci].into_iter().flatten() {
-            // Windows of consecutive hits of the same rule overlap; skip a hit whose window
-            // the previous run of that rule already covered.
-            let mut covered: Vec<(u32, usize)> = Vec::new();
-            for m in ac.find_iter(hay) {
-                for &(r, near, before) in &owners[m.pattern().as_usize()] {
-                    if !on(r) {
-                        continue;
-                    }
-                    let rule = &self.inner.rules[r as usize];
-                    let reach = rule.reach();
-                    // A match holds the literal: it starts at most `reach` before the literal's
-                    // end (or `before` bytes before its start) and ends at most `reach` after
-                    // its own start. A nearby context literal widens both by the context window.
-                    let (mut ws, mut we) = if near {
-                        let ctx = CONTEXT_BEFORE.max(CONTEXT_AFTER);
-                        (
-                            m.start().saturating_sub(reach.saturating_add(ctx)),
-                            m.end().saturating_add(reach.saturating_add(ctx)),
-                        )
-                    } else {
-                        let back = before.map_or(m.end().saturating_sub(reach), |b| m.start().saturating_sub(b as usize));
-                        (back, m.start().saturating_add(reach))
-                    };
-                    we = we.min(hay.len());
-                    if !near && self.inner.rules[r as usize].no_space {
-                        // The match holds the literal and no white space: the token around
-                        // the literal bounds it.
-                        let space = |b: &u8| b.is_ascii_whitespace();
-                        if let Some(i) = hay[ws..m.start()].iter().rposition(space) {
-                            ws += i + 1;
-                        }
-                        if let Some(i) = hay[m.end()..we].iter().position(space) {
-                            we = m.end() + i;
-                        }
-                    }
-                    match covered.iter_mut().find(|(cr, _)| *cr == r) {
-                        Some((_, end)) if *end >= we => continue,
-                        Some((_, end)) => *end = we,
-                        None => covered.push((r, we)),
-                    }
-                    self.run_rule(s, hay, r, ws, we);
-                }
-            }
-        }
     }
 
     fn hex_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
@@ -1252,7 +1408,11 @@ impl Engine {
                     (m.start(), m.end(), span.start, span.end)
                 }
                 _ => {
-                    let Some(m) = rule.regex.search_with(cache, &input) else {
+                    let found = match &rule.dense {
+                        Some(d) => d.try_search(&input).ok().flatten(),
+                        None => rule.regex.search_with(cache, &input),
+                    };
+                    let Some(m) = found else {
                         break;
                     };
                     (m.start(), m.end(), m.start(), m.end())
@@ -1283,12 +1443,15 @@ impl Engine {
     }
 
     /// Collects the context words around a candidate with their distance to it.
-    fn context_words(&self, s: &mut Scratch, hay: &[u8], c: &Cand) {
-        self.ensure_context(s, hay);
+    fn context_words(&self, s: &mut Scratch, c: &Cand) {
         s.words.clear();
         let ws = c.start.saturating_sub(CONTEXT_BEFORE);
         let we = c.end.saturating_add(CONTEXT_AFTER);
-        let from = s.ctx.partition_point(|&(_, e, _)| e <= ws);
+        // Candidates come in start order: the first entry ending after `ws` only moves on.
+        while s.ctx.get(s.ctx_cursor).is_some_and(|&(_, e, _)| e <= ws) {
+            s.ctx_cursor += 1;
+        }
+        let from = s.ctx_cursor;
         for &(a, b, id) in &s.ctx[from..] {
             if a >= we {
                 break;
@@ -1318,13 +1481,15 @@ impl Engine {
 
     fn finish(&self, s: &mut Scratch, hay: &[u8], min_score: f32) {
         let mut cands = std::mem::take(&mut s.cands);
-        cands.sort_unstable_by_key(|c| (c.rule, c.start, c.end));
-        cands.dedup_by_key(|c| (c.rule, c.start, c.end));
+        // Position order lets the context lookups below walk the context index forward.
+        cands.sort_unstable_by_key(|c| (c.start, c.end, c.rule));
+        cands.dedup_by_key(|c| (c.start, c.end, c.rule));
+        s.ctx_cursor = 0;
         let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
         for mut c in cands.drain(..) {
             let rule = &self.inner.rules[c.rule as usize];
             if !rule.context.is_empty() || !rule.negative.is_empty() {
-                self.context_words(s, hay, &c);
+                self.context_words(s, &c);
                 let nearest = |set: &[u32], before_only: bool| {
                     s.words
                         .iter()

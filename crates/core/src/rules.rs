@@ -83,12 +83,21 @@ pub(crate) struct RuleSpec {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TriggerSpec {
-    /// A run of at least this many digits joined by single spaces, dots, hyphens or slashes
-    /// ("415 555-0132" is a run of 10).
+    /// A chain of at least this many digits: digits joined by at most two joiner bytes
+    /// ("(415) 555-0132" is a chain of 10 with the default joiners).
     pub digits: Option<usize>,
+    /// With `digits`: the bytes that join digit groups (default: space . - / ( )).
+    pub joiners: Option<String>,
+    /// With `digits`: a letter must stand within this many bytes before the chain ...
+    pub letter_before: Option<usize>,
+    /// ... or within this many bytes after it.
+    pub letter_after: Option<usize>,
+    /// With `digits`: chains written like calendar dates (2024-03-15, 15/03/2024) do not
+    /// count.
+    #[serde(default)]
+    pub skip_dates: bool,
     /// With `digits`: the digits' cluster (digits a few bytes apart on one line, and three
-    /// bytes either side) must contain one of these bytes (any letter stands for all letters)
-    /// ...
+    /// bytes either side) must contain one of these bytes ...
     pub requires: Option<String>,
     /// ... at least this many times (default 1).
     pub requires_count: Option<usize>,
@@ -102,11 +111,10 @@ pub(crate) struct TriggerSpec {
     /// With `literals`: a match starts at most this many bytes before the literal (default:
     /// the rule's maximum match length). `0` means the literal starts the match.
     pub before: Option<u32>,
-    /// Literal strings, any of which marks a candidate.
+    /// Literal strings, any of which marks a candidate. They match ignoring ASCII case (they
+    /// only decide where the pattern runs; the pattern decides what matches).
     #[serde(default)]
     pub literals: Vec<String>,
-    #[serde(default)]
-    pub case_insensitive: bool,
     /// Hexadecimal groups joined by `:`, `-` or `.` (MAC addresses).
     #[serde(default)]
     pub hex_delimited: bool,
