@@ -39,12 +39,16 @@ impl Rng {
         self.below(100) < percent
     }
     fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
     }
     fn upper(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'A' + self.below(26) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'A' + self.below(26) as u8))
+            .collect()
     }
-    fn from_alphabet(&mut self, n: usize, alphabet: &[u8]) -> String {
+    fn chars_from(&mut self, n: usize, alphabet: &[u8]) -> String {
         (0..n).map(|_| char::from(*self.pick(alphabet))).collect()
     }
 }
@@ -70,13 +74,30 @@ impl Doc {
 }
 
 const FIRST: &[&str] = &[
-    "Maria", "James", "Aisha", "Liam", "Sofia", "Chen", "Olivia", "Mateo", "Priya", "Noah",
-    "Emma", "Lukas", "Chloé", "Diego", "Fatima", "Sean", "Ingrid", "Kenji", "Amara", "Pieter",
+    "Maria", "James", "Aisha", "Liam", "Sofia", "Chen", "Olivia", "Mateo", "Priya", "Noah", "Emma",
+    "Lukas", "Chloé", "Diego", "Fatima", "Sean", "Ingrid", "Kenji", "Amara", "Pieter",
 ];
 const LAST: &[&str] = &[
-    "Garcia", "Smith", "Okafor", "Murphy", "Rossi", "Nguyen", "Schmidt", "Dubois", "Patel",
-    "van der Berg", "O'Brien", "Kowalski", "Fernández", "Johnson", "Tanaka", "Müller", "Silva",
-    "Andersen", "Walsh", "Haddad",
+    "Garcia",
+    "Smith",
+    "Okafor",
+    "Murphy",
+    "Rossi",
+    "Nguyen",
+    "Schmidt",
+    "Dubois",
+    "Patel",
+    "van der Berg",
+    "O'Brien",
+    "Kowalski",
+    "Fernández",
+    "Johnson",
+    "Tanaka",
+    "Müller",
+    "Silva",
+    "Andersen",
+    "Walsh",
+    "Haddad",
 ];
 const AGENTS: &[&str] = &["Tom", "Lena", "Ravi", "Grace", "Marco", "Yuki"];
 
@@ -126,8 +147,15 @@ const TICKET_BODY: &[&str] = &[
     "I followed all the steps in the help article and it still doesn't work.",
 ];
 const DOMAINS: &[&str] = &[
-    "gmail.com", "outlook.com", "yahoo.co.uk", "proton.me", "icloud.com", "web.de",
-    "example-corp.com", "orange.fr", "hotmail.es",
+    "gmail.com",
+    "outlook.com",
+    "yahoo.co.uk",
+    "proton.me",
+    "icloud.com",
+    "web.de",
+    "example-corp.com",
+    "orange.fr",
+    "hotmail.es",
 ];
 
 fn luhn_complete(body: &str) -> String {
@@ -164,7 +192,13 @@ fn card(r: &mut Rng) -> String {
         (_, 15) => format!("{} {} {}", &n[..4], &n[4..10], &n[10..]),
         (k, _) => {
             let sep = if k == 1 { " " } else { "-" };
-            format!("{}{sep}{}{sep}{}{sep}{}", &n[..4], &n[4..8], &n[8..12], &n[12..])
+            format!(
+                "{}{sep}{}{sep}{}{sep}{}",
+                &n[..4],
+                &n[4..8],
+                &n[8..12],
+                &n[12..]
+            )
         }
     }
 }
@@ -188,7 +222,10 @@ fn iban(r: &mut Rng) -> String {
     let (cc, bban) = match r.below(6) {
         0 => ("GB", format!("{}{}", r.upper(4), r.digits(14))),
         1 => ("DE", r.digits(18)),
-        2 => ("FR", format!("{}{}{}", r.digits(10), r.digits(11), r.digits(2))),
+        2 => (
+            "FR",
+            format!("{}{}{}", r.digits(10), r.digits(11), r.digits(2)),
+        ),
         3 => ("NL", format!("{}{}", r.upper(4), r.digits(10))),
         4 => ("ES", r.digits(20)),
         _ => ("IE", format!("{}{}", r.upper(4), r.digits(14))),
@@ -201,7 +238,11 @@ fn iban(r: &mut Rng) -> String {
         } else {
             u32::from(c - b'A') + 10
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     let compact = format!("{cc}{:02}{bban}", 98 - rem);
     if r.chance(50) {
@@ -228,7 +269,13 @@ fn phone(r: &mut Rng) -> String {
         5 => format!("+44 20 7946 {:04}", r.range(0, 9999)),
         6 => format!("07700 9{:05}", r.range(0, 99999)),
         7 => format!("+49 30 {}", r.digits(8)),
-        8 => format!("06 {} {} {} {}", r.digits(2), r.digits(2), r.digits(2), r.digits(2)),
+        8 => format!(
+            "06 {} {} {} {}",
+            r.digits(2),
+            r.digits(2),
+            r.digits(2),
+            r.digits(2)
+        ),
         9 => format!("+353 87 {} {}", r.digits(3), r.digits(4)),
         10 => format!("+34 6{} {} {}", r.digits(2), r.digits(3), r.digits(3)),
         11 => format!("+91 9{} {}", r.digits(4), r.digits(5)),
@@ -265,7 +312,9 @@ fn ipv4(r: &mut Rng) -> String {
 }
 
 fn ipv6(r: &mut Rng) -> String {
-    let g: Vec<String> = (0..4).map(|_| format!("{:x}", r.range(1, 0xffff))).collect();
+    let g: Vec<String> = (0..4)
+        .map(|_| format!("{:x}", r.range(1, 0xffff)))
+        .collect();
     format!("2001:db8:{}:{}::{}:{}", g[0], g[1], g[2], g[3])
 }
 
@@ -297,22 +346,27 @@ fn secret(r: &mut Rng, d: &mut Doc) {
     match r.below(4) {
         0 => {
             d.t("AWS_ACCESS_KEY_ID=");
-            let k = format!("AKIA{}", r.from_alphabet(16, B32));
+            let k = format!("AKIA{}", r.chars_from(16, B32));
             d.e("SECRET", &k);
         }
         1 => {
             d.t("db password: ");
-            let p = format!("{}{}!{}", r.from_alphabet(5, B62), r.digits(2), r.from_alphabet(3, B62));
+            let p = format!(
+                "{}{}!{}",
+                r.chars_from(5, B62),
+                r.digits(2),
+                r.chars_from(3, B62)
+            );
             d.e("SECRET", &p);
         }
         2 => {
             d.t("Authorization: Bearer ");
-            let t = format!("{}.{}", r.from_alphabet(24, B62), r.from_alphabet(18, B62));
+            let t = format!("{}.{}", r.chars_from(24, B62), r.chars_from(18, B62));
             d.e("SECRET", &t);
         }
         _ => {
             d.t("api_key=");
-            let k = format!("sk_live_{}", r.from_alphabet(24, B62));
+            let k = format!("sk_live_{}", r.chars_from(24, B62));
             d.e("SECRET", &k);
         }
     }
@@ -332,8 +386,15 @@ fn order_no(r: &mut Rng) -> String {
 
 fn tracking(r: &mut Rng) -> String {
     match r.below(3) {
-        0 => format!("1Z{}{}", r.from_alphabet(6, B62).to_uppercase(), r.digits(10)),
-        1 => format!("9400 1{} {} {} {} {}", r.digits(3), r.digits(4), r.digits(4), r.digits(4), r.digits(2)),
+        0 => format!("1Z{}{}", r.chars_from(6, B62).to_uppercase(), r.digits(10)),
+        1 => format!(
+            "9400 1{} {} {} {} {}",
+            r.digits(3),
+            r.digits(4),
+            r.digits(4),
+            r.digits(4),
+            r.digits(2)
+        ),
         _ => r.digits(12),
     }
 }
@@ -369,7 +430,12 @@ fn name(r: &mut Rng, d: &mut Doc) -> (String, String) {
 fn small_talk(r: &mut Rng, d: &mut Doc, agent: &str) {
     for _ in 0..r.range(1, 3) {
         let _ = writeln!(d.text, "[{}] Customer: {}", clock(r), r.pick(CUSTOMER_SAYS));
-        let _ = writeln!(d.text, "[{}] Agent {agent}: {}", clock(r), r.pick(AGENT_SAYS));
+        let _ = writeln!(
+            d.text,
+            "[{}] Agent {agent}: {}",
+            clock(r),
+            r.pick(AGENT_SAYS)
+        );
     }
 }
 
@@ -384,13 +450,22 @@ fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
     d.e("EMAIL_ADDRESS", &email(r, &f, &l));
     d.t("\n");
     if r.chance(60) {
-        let _ = write!(d.text, "[{}] Customer: and you can call me back on ", clock(r));
+        let _ = write!(
+            d.text,
+            "[{}] Customer: and you can call me back on ",
+            clock(r)
+        );
         d.e("PHONE_NUMBER", &phone(r));
         d.t(" after 5pm\n");
     }
     small_talk(r, d, agent);
     if r.chance(40) {
-        let _ = write!(d.text, "[{}] Customer: I was charged {} twice on my card ", clock(r), price(r));
+        let _ = write!(
+            d.text,
+            "[{}] Customer: I was charged {} twice on my card ",
+            clock(r),
+            price(r)
+        );
         d.e("CREDIT_CARD", &card(r));
         d.t("\n");
     }
@@ -401,23 +476,43 @@ fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
         d.t(&r.digits(6));
         d.t("\n");
     }
-    let _ = writeln!(d.text, "[{}] Agent {agent}: Done, I've issued a refund of {} (ref {}). Anything else?", clock(r), price(r), r.digits(9));
+    let _ = writeln!(
+        d.text,
+        "[{}] Agent {agent}: Done, I've issued a refund of {} (ref {}). Anything else?",
+        clock(r),
+        price(r),
+        r.digits(9)
+    );
 }
 
 fn ticket(r: &mut Rng, d: &mut Doc, held_out: bool) {
     let id = r.range(10_000, 99_999);
-    let _ = write!(d.text, "Ticket #{id} | Priority: {} | Created: {}T{}:{:02}Z\nFrom: ", r.pick(&["Low", "Normal", "High", "Urgent"]), date_iso(r), clock(r), r.range(0, 59));
+    let _ = write!(
+        d.text,
+        "Ticket #{id} | Priority: {} | Created: {}T{}:{:02}Z\nFrom: ",
+        r.pick(&["Low", "Normal", "High", "Urgent"]),
+        date_iso(r),
+        clock(r),
+        r.range(0, 59)
+    );
     let (f, l) = name(r, d);
     d.t(" <");
     d.e("EMAIL_ADDRESS", &email(r, &f, &l));
-    let _ = write!(d.text, ">\nSubject: Refund for order {} (invoice INV-{}-{})\n\n", order_no(r), r.range(2020, 2025), r.digits(5));
+    let _ = write!(
+        d.text,
+        ">\nSubject: Refund for order {} (invoice INV-{}-{})\n\n",
+        order_no(r),
+        r.range(2020, 2025),
+        r.digits(5)
+    );
     d.t("Hello, I returned the item on ");
     d.t(&date(r));
     d.t(" and still have not received my refund of ");
     d.t(&price(r));
     d.t(". ");
     for _ in 0..r.range(2, 4) {
-        d.t(*r.pick(TICKET_BODY));
+        let sentence: &str = r.pick::<&str>(TICKET_BODY);
+        d.t(sentence);
         d.t(" ");
     }
     match r.below(if held_out { 4 } else { 3 }) {
@@ -448,11 +543,23 @@ fn ticket(r: &mut Rng, d: &mut Doc, held_out: bool) {
     }
     d.t("\nYou can reach me at ");
     d.e("PHONE_NUMBER", &phone(r));
-    let _ = write!(d.text, ".\n\nApp version {}.{}.{}, build {}\n", r.range(1, 9), r.range(0, 20), r.range(0, 99), r.digits(8));
+    let _ = write!(
+        d.text,
+        ".\n\nApp version {}.{}.{}, build {}\n",
+        r.range(1, 9),
+        r.range(0, 20),
+        r.range(0, 99),
+        r.digits(8)
+    );
 }
 
 fn date_iso(r: &mut Rng) -> String {
-    format!("{}-{:02}-{:02}", r.range(2019, 2025), r.range(1, 12), r.range(1, 28))
+    format!(
+        "{}-{:02}-{:02}",
+        r.range(2019, 2025),
+        r.range(1, 12),
+        r.range(1, 28)
+    )
 }
 
 fn note(r: &mut Rng, d: &mut Doc, held_out: bool) {
@@ -460,7 +567,14 @@ fn note(r: &mut Rng, d: &mut Doc, held_out: bool) {
     let (f, l) = name(r, d);
     d.t(", verified identity. Callback number ");
     d.e("PHONE_NUMBER", &phone(r));
-    let _ = write!(d.text, ". {} Replacement for order {} shipped, tracking {}, {} credited.", r.pick(CUSTOMER_SAYS), order_no(r), tracking(r), price(r));
+    let _ = write!(
+        d.text,
+        ". {} Replacement for order {} shipped, tracking {}, {} credited.",
+        r.pick(CUSTOMER_SAYS),
+        order_no(r),
+        tracking(r),
+        price(r)
+    );
     if r.chance(50) {
         d.t(" Customer email updated to ");
         d.e("EMAIL_ADDRESS", &email(r, &f, &l));
@@ -481,7 +595,14 @@ fn note(r: &mut Rng, d: &mut Doc, held_out: bool) {
 
 fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
     for _ in 0..r.range(2, 4) {
-        let _ = write!(d.text, "{}T{}:{:02}.{:03}Z ", date_iso(r), clock(r), r.range(0, 59), r.range(0, 999));
+        let _ = write!(
+            d.text,
+            "{}T{}:{:02}.{:03}Z ",
+            date_iso(r),
+            clock(r),
+            r.range(0, 59),
+            r.range(0, 999)
+        );
         match r.below(4) {
             0 => {
                 d.t("INFO login ok user=");
@@ -496,7 +617,16 @@ fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
                 let _ = writeln!(d.text, " latency_ms={}", r.range(3, 900));
             }
             1 => {
-                let _ = writeln!(d.text, "WARN retry {}/{} for job {} (v{}.{}.{})", r.range(1, 3), 3, r.digits(7), r.range(1, 4), r.range(0, 9), r.range(0, 9));
+                let _ = writeln!(
+                    d.text,
+                    "WARN retry {}/{} for job {} (v{}.{}.{})",
+                    r.range(1, 3),
+                    3,
+                    r.digits(7),
+                    r.range(1, 4),
+                    r.range(0, 9),
+                    r.range(0, 9)
+                );
             }
             2 => {
                 d.t("ERROR config dump: ");
@@ -504,7 +634,13 @@ fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
                 d.t("\n");
             }
             _ => {
-                let _ = writeln!(d.text, "DEBUG cart total={} items={} session={}", price(r), r.range(1, 9), r.from_alphabet(12, B62).to_lowercase());
+                let _ = writeln!(
+                    d.text,
+                    "DEBUG cart total={} items={} session={}",
+                    price(r),
+                    r.range(1, 9),
+                    r.chars_from(12, B62).to_lowercase()
+                );
             }
         }
     }

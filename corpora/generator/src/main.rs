@@ -24,7 +24,9 @@ fn main() {
             write_corpus(&split, records, &out)
         }
         Some("bench") => {
-            let bytes = get("--bytes").and_then(|n| n.parse().ok()).unwrap_or(10_000_000);
+            let bytes = get("--bytes")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(10_000_000);
             let out = get("--out").unwrap_or_else(|| "corpora/bench/support.txt".into());
             if let Some(dir) = std::path::Path::new(&out).parent() {
                 let _ = std::fs::create_dir_all(dir);

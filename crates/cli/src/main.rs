@@ -14,7 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "redactyl", version, about = "Find personal data and credentials in support text")]
+#[command(
+    name = "redactyl",
+    version,
+    about = "Find personal data and credentials in support text"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,6 +84,10 @@ enum RulesCommand {
         /// Print JSON Lines instead of a table.
         #[arg(long)]
         json: bool,
+        /// Print only the patterns, one per line, with the `value` group unnamed (for other
+        /// regex tools, which join them into one expression).
+        #[arg(long, conflicts_with = "json")]
+        patterns: bool,
     },
     /// Run every rule's examples and negative examples (the built-ins, or FILE's rules).
     Check {
@@ -116,7 +124,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(a) => scan(&a),
-        Command::Rules(RulesCommand::List { engine, json }) => list_rules(&engine, json),
+        Command::Rules(RulesCommand::List {
+            engine,
+            json,
+            patterns,
+        }) => list_rules(&engine, json, patterns),
         Command::Rules(RulesCommand::Check { file }) => check_rules(file.as_deref()),
         Command::Eval(a) => eval(&a),
     };
@@ -301,10 +313,19 @@ fn write_error(out: &mut impl Write, path: &str, error: String) -> Result<()> {
     Ok(())
 }
 
-fn list_rules(a: &EngineArgs, json: bool) -> Result<u8> {
+fn list_rules(a: &EngineArgs, json: bool, patterns: bool) -> Result<u8> {
     let engine = a.build()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    if patterns {
+        for r in engine.rules() {
+            for p in r.patterns {
+                writeln!(out, "{}", p.replace("(?P<value>", "("))?;
+            }
+        }
+        out.flush()?;
+        return Ok(0);
+    }
     if !json {
         writeln!(
             out,
@@ -428,7 +449,11 @@ fn eval(a: &EvalArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn write_predictions(path: &Path, records: &[redactyl_eval::Record], report: &Report) -> Result<()> {
+fn write_predictions(
+    path: &Path,
+    records: &[redactyl_eval::Record],
+    report: &Report,
+) -> Result<()> {
     #[derive(Serialize)]
     struct Line<'a> {
         id: &'a str,

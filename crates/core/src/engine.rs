@@ -4,9 +4,9 @@ use crate::error::{BuildError, BuildErrorKind};
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
+use regex_automata::dfa::{dense, regex::Regex as DenseRegex};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
-use regex_automata::dfa::{dense, regex::Regex as DenseRegex};
 use regex_automata::Input;
 use std::collections::HashSet;
 use std::fmt;
@@ -75,6 +75,7 @@ struct Rule {
     entity: Arc<str>,
     description: String,
     source: String,
+    patterns: Vec<String>,
     regex: Regex,
     /// A fully built DFA pair for small patterns searched in windows: no lazy-DFA bookkeeping
     /// per call. `None` for capture rules, whole-input rules and patterns too large to build.
@@ -242,6 +243,8 @@ pub struct RuleInfo<'a> {
     pub context_required: bool,
     /// Maximum match length in bytes (`None`: unbounded).
     pub max_len: Option<usize>,
+    /// The rule's patterns as compiled (literal lists appear as one alternation).
+    pub patterns: &'a [String],
 }
 
 /// An example of a rule that did not behave as its definition says.
@@ -310,7 +313,8 @@ impl EngineBuilder {
     /// # Errors
     /// When the text is not a valid rule file; the error names `name` and the rule.
     pub fn add_rules_toml(mut self, name: &str, text: &str) -> Result<EngineBuilder, BuildError> {
-        self.files.push((name.to_string(), RuleFile::parse(name, text)?));
+        self.files
+            .push((name.to_string(), RuleFile::parse(name, text)?));
         Ok(self)
     }
 
@@ -459,12 +463,14 @@ fn contains_word(t: &[u8], w: &[u8]) -> bool {
     if w.is_empty() || w.len() > t.len() {
         return false;
     }
-    (0..=t.len() - w.len()).filter(|&i| &t[i..i + w.len()] == w).any(|i| {
-        let before = i.checked_sub(1).map(|j| t[j]);
-        let after = t.get(i + w.len()).copied();
-        !before.is_some_and(|b| b.is_ascii_alphanumeric())
-            && !after.is_some_and(|b| b.is_ascii_alphanumeric())
-    })
+    (0..=t.len() - w.len())
+        .filter(|&i| &t[i..i + w.len()] == w)
+        .any(|i| {
+            let before = i.checked_sub(1).map(|j| t[j]);
+            let after = t.get(i + w.len()).copied();
+            !before.is_some_and(|b| b.is_ascii_alphanumeric())
+                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// Whether some match of `hir` can contain an ASCII white-space byte.
@@ -474,13 +480,11 @@ fn can_match_space(hir: &regex_syntax::hir::Hir) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => false,
         HirKind::Literal(l) => l.0.iter().copied().any(ws),
-        HirKind::Class(Class::Bytes(c)) => c
+        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| (r.start()..=r.end()).any(ws)),
+        HirKind::Class(Class::Unicode(c)) => c
             .ranges()
             .iter()
-            .any(|r| (r.start()..=r.end()).any(ws)),
-        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| {
-            (r.start()..=r.end()).any(|ch| ch.is_ascii() && ws(ch as u8))
-        }),
+            .any(|r| (r.start()..=r.end()).any(|ch| ch.is_ascii() && ws(ch as u8))),
         HirKind::Repetition(r) => can_match_space(&r.sub),
         HirKind::Capture(c) => can_match_space(&c.sub),
         HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(can_match_space),
@@ -527,7 +531,11 @@ fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
     }
     if !spec.literals.is_empty() {
         return vec![Trig::Literals {
-            lits: spec.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
+            lits: spec
+                .literals
+                .iter()
+                .map(|s| s.as_bytes().to_vec())
+                .collect(),
             near: false,
             before: None,
         }];
@@ -588,7 +596,11 @@ fn trig_of(t: &TriggerSpec) -> Trig {
     }
 }
 
-fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) -> Result<Engine, BuildError> {
+fn compile(
+    specs: Vec<(String, RuleSpec)>,
+    allow: &AllowSpec,
+    min_score: f32,
+) -> Result<Engine, BuildError> {
     // One dictionary, matched case-insensitively in one pass, holds the trigger literals and
     // the context words. Entry ids double as context-word ids.
     let mut dict = Dictionary::default();
@@ -651,7 +663,9 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                     message: e.to_string(),
                 }))
             })?;
-        let value_group = regex.group_info().to_index(regex_automata::PatternID::ZERO, "value");
+        let value_group = regex
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "value");
         // Digit rules run many times on small windows: a prebuilt DFA pays off there.
         let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
         let dense = if value_group.is_none() && digit_triggered {
@@ -662,9 +676,8 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
         if value_group.is_some() && patterns.len() > 1 {
             // Every pattern must name the group for captures to be meaningful.
             for pid in 1..patterns.len() {
-                let pid = regex_automata::PatternID::new(pid).map_err(|e| {
-                    err(BuildError::new(BuildErrorKind::Invalid(e.to_string())))
-                })?;
+                let pid = regex_automata::PatternID::new(pid)
+                    .map_err(|e| err(BuildError::new(BuildErrorKind::Invalid(e.to_string()))))?;
                 if regex.group_info().to_index(pid, "value") != value_group {
                     return Err(err(BuildError::new(BuildErrorKind::Invalid(
                         "when one pattern has a `value` group, all must have it at the same position".into(),
@@ -673,9 +686,10 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             }
         }
         let validator = match &spec.validator {
-            Some(v) => Some(v.parse::<Validator>().map_err(|e| {
-                err(BuildError::new(BuildErrorKind::Invalid(e.to_string())))
-            })?),
+            Some(v) => Some(
+                v.parse::<Validator>()
+                    .map_err(|e| err(BuildError::new(BuildErrorKind::Invalid(e.to_string()))))?,
+            ),
             None => None,
         };
         let max_bare = validator
@@ -692,7 +706,9 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             continue;
         }
         let idx = u32::try_from(rules.len()).map_err(|_| {
-            err(BuildError::new(BuildErrorKind::Invalid("too many rules".into())))
+            err(BuildError::new(BuildErrorKind::Invalid(
+                "too many rules".into(),
+            )))
         })?;
         for t in trigs {
             match t {
@@ -734,11 +750,7 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                         rule: idx,
                     });
                 }
-                Trig::Literals {
-                    lits,
-                    near,
-                    before,
-                } => {
+                Trig::Literals { lits, near, before } => {
                     for l in lits {
                         let e = dict.entry(&l);
                         dict.owners[e].push(LiteralOwner {
@@ -752,7 +764,11 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 Trig::Full => full.push(idx),
             }
         }
-        let context: Vec<u32> = spec.context.iter().map(|w| dict.entry(w.as_bytes()) as u32).collect();
+        let context: Vec<u32> = spec
+            .context
+            .iter()
+            .map(|w| dict.entry(w.as_bytes()) as u32)
+            .collect();
         let negative: Vec<u32> = spec
             .negative_context
             .iter()
@@ -763,6 +779,7 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
             entity: spec.entity.as_str().into(),
             description: spec.description.clone(),
             source: source.clone(),
+            patterns: patterns.clone(),
             regex,
             dense,
             value_group,
@@ -816,7 +833,11 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
     let allow_regex = if allow.patterns.is_empty() {
         None
     } else {
-        let anchored: Vec<String> = allow.patterns.iter().map(|p| format!("^(?:{p})$")).collect();
+        let anchored: Vec<String> = allow
+            .patterns
+            .iter()
+            .map(|p| format!("^(?:{p})$"))
+            .collect();
         Some(
             Regex::builder()
                 .syntax(syntax())
@@ -826,7 +847,9 @@ fn compile(specs: Vec<(String, RuleSpec)>, allow: &AllowSpec, min_score: f32) ->
                 })?,
         )
     };
-    let max_len = rules.iter().try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
+    let max_len = rules
+        .iter()
+        .try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
     Ok(Engine {
         inner: Arc::new(Inner {
             rules,
@@ -902,7 +925,10 @@ impl Dictionary {
                 let mut all: Vec<LiteralOwner> = Vec::new();
                 for (short, own) in self.keys.iter().zip(&self.owners) {
                     let at = (short.len() <= long.len())
-                        .then(|| long.windows(short.len()).position(|x| x == short.as_slice()))
+                        .then(|| {
+                            long.windows(short.len())
+                                .position(|x| x == short.as_slice())
+                        })
                         .flatten();
                     if let Some(at) = at {
                         for o in own {
@@ -972,7 +998,9 @@ fn is_date(chain: &[u8]) -> bool {
     let mut sep = None;
     for &b in chain {
         if b.is_ascii_digit() {
-            groups[k] = groups[k] * 10 + u32::from(b - b'0');
+            groups[k] = groups[k]
+                .saturating_mul(10)
+                .saturating_add(u32::from(b - b'0'));
             lens[k] += 1;
         } else {
             if sep.is_some_and(|s| s != b) || !matches!(b, b'-' | b'/' | b'.') || k == 2 {
@@ -986,7 +1014,8 @@ fn is_date(chain: &[u8]) -> bool {
         return false;
     }
     let (a, b, c) = (groups[0], groups[1], groups[2]);
-    let day_month = |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
+    let day_month =
+        |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
     match lens {
         [4, 1..=2, 1..=2] => (1..=12).contains(&b) && (1..=31).contains(&c),
         [1..=2, 1..=2, 2 | 4] => day_month(a, b),
@@ -1055,6 +1084,7 @@ impl Engine {
             score: r.score,
             context_required: r.context_required,
             max_len: r.max_len,
+            patterns: &r.patterns,
         })
     }
 
@@ -1132,7 +1162,10 @@ impl Engine {
         let Some(dict) = &self.inner.dictionary else {
             return;
         };
-        let word = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(|b| b.is_ascii_alphanumeric());
+        let word = |i: Option<usize>| {
+            i.and_then(|i| hay.get(i))
+                .is_some_and(|b| b.is_ascii_alphanumeric())
+        };
         // Windows of consecutive hits of the same rule overlap; skip a hit whose window the
         // previous run of that rule already covered.
         let mut covered: Vec<(u32, usize)> = Vec::new();
@@ -1198,13 +1231,7 @@ impl Engine {
         }
     }
 
-    fn digit_candidates(
-        &self,
-        s: &mut Scratch,
-        hay: &[u8],
-        min: f32,
-        on: &dyn Fn(u32) -> bool,
-    ) {
+    fn digit_candidates(&self, s: &mut Scratch, hay: &[u8], min: f32, on: &dyn Fn(u32) -> bool) {
         let inner = &*self.inner;
         let Some(first) = inner.digit.first() else {
             return;
@@ -1281,7 +1308,8 @@ impl Engine {
             }
             // Line bounds around the cluster (digit rules never match across lines).
             let look = cs.saturating_sub(MAX_LEAD);
-            let line_start = memchr::memrchr(b'\n', &hay[look..cs]).map_or(look, |nl| look + nl + 1);
+            let line_start =
+                memchr::memrchr(b'\n', &hay[look..cs]).map_or(look, |nl| look + nl + 1);
             let ahead = (ce + MAX_LEAD).min(hay.len());
             let line_end = memchr::memchr(b'\n', &hay[ce..ahead]).map_or(ahead, |nl| ce + nl);
             let letter_in = |a: usize, b: usize| hay[a..b].iter().any(u8::is_ascii_alphabetic);
@@ -1310,15 +1338,24 @@ impl Engine {
                     if n < t.min || (t.skip_dates && is_date(&hay[chs..che])) {
                         continue;
                     }
-                    if t.letter_before > 0 && !letter_in(chs.saturating_sub(t.letter_before).max(line_start), chs) {
+                    if t.letter_before > 0
+                        && !letter_in(chs.saturating_sub(t.letter_before).max(line_start), chs)
+                    {
                         continue;
                     }
                     if t.letter_after > 0 && !letter_in(che, (che + t.letter_after).min(line_end)) {
                         continue;
                     }
                     if t.token > 0 {
-                        let left = hay[..chs].iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
-                        let right = hay[chs..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                        let left = hay[..chs]
+                            .iter()
+                            .rev()
+                            .take_while(|b| b.is_ascii_alphanumeric())
+                            .count();
+                        let right = hay[chs..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_alphanumeric())
+                            .count();
                         if left + right < t.token {
                             continue;
                         }
@@ -1354,7 +1391,11 @@ impl Engine {
         let rule = &self.inner.rules[r as usize];
         if rule.max_bare < min {
             self.window_words(s, ws, we);
-            if !s.region_words.iter().any(|w| rule.context.binary_search(w).is_ok()) {
+            if !s
+                .region_words
+                .iter()
+                .any(|w| rule.context.binary_search(w).is_ok())
+            {
                 return;
             }
         }
@@ -1443,10 +1484,22 @@ impl Engine {
     }
 
     /// Collects the context words around a candidate with their distance to it.
-    fn context_words(&self, s: &mut Scratch, c: &Cand) {
+    fn context_words(&self, s: &mut Scratch, hay: &[u8], c: &Cand) {
         s.words.clear();
+        // Context before the value may come from the previous sentence ("Please charge my
+        // card. Number is ..."); after the value it stops at the end of the sentence or line.
         let ws = c.start.saturating_sub(CONTEXT_BEFORE);
-        let we = c.end.saturating_add(CONTEXT_AFTER);
+        let mut we = c.end.saturating_add(CONTEXT_AFTER).min(hay.len());
+        if let Some(i) = hay[c.end..we]
+            .iter()
+            .position(|&b| matches!(b, b'.' | b'?' | b'!' | b'\n'))
+        {
+            // A dot inside a token ("e.g", "3.5") does not end the sentence.
+            let end = c.end + i;
+            if hay[end] != b'.' || hay.get(end + 1).is_none_or(u8::is_ascii_whitespace) {
+                we = end;
+            }
+        }
         // Candidates come in start order: the first entry ending after `ws` only moves on.
         while s.ctx.get(s.ctx_cursor).is_some_and(|&(_, e, _)| e <= ws) {
             s.ctx_cursor += 1;
@@ -1472,11 +1525,9 @@ impl Engine {
 
     fn allowed(&self, value: &[u8]) -> bool {
         self.inner.allow_values.contains(value)
-            || self
-                .inner
-                .allow_regex
-                .as_ref()
-                .is_some_and(|re| re.is_match(Input::new(value).anchored(regex_automata::Anchored::Yes)))
+            || self.inner.allow_regex.as_ref().is_some_and(|re| {
+                re.is_match(Input::new(value).anchored(regex_automata::Anchored::Yes))
+            })
     }
 
     fn finish(&self, s: &mut Scratch, hay: &[u8], min_score: f32) {
@@ -1489,11 +1540,13 @@ impl Engine {
         for mut c in cands.drain(..) {
             let rule = &self.inner.rules[c.rule as usize];
             if !rule.context.is_empty() || !rule.negative.is_empty() {
-                self.context_words(s, &c);
+                self.context_words(s, hay, &c);
                 let nearest = |set: &[u32], before_only: bool| {
                     s.words
                         .iter()
-                        .filter(|(w, _, after)| !(before_only && *after) && set.binary_search(w).is_ok())
+                        .filter(|(w, _, after)| {
+                            !(before_only && *after) && set.binary_search(w).is_ok()
+                        })
                         .map(|&(_, d, _)| d)
                         .min()
                 };

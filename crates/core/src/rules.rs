@@ -28,9 +28,15 @@ use serde::Deserialize;
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("builtin:contact", include_str!("../rules/contact.toml")),
     ("builtin:financial", include_str!("../rules/financial.toml")),
-    ("builtin:government", include_str!("../rules/government.toml")),
+    (
+        "builtin:government",
+        include_str!("../rules/government.toml"),
+    ),
     ("builtin:network", include_str!("../rules/network.toml")),
-    ("builtin:credentials", include_str!("../rules/credentials.toml")),
+    (
+        "builtin:credentials",
+        include_str!("../rules/credentials.toml"),
+    ),
 ];
 
 fn default_score() -> f32 {

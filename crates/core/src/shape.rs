@@ -94,8 +94,20 @@ impl Shape {
         let inf = |x: Option<usize>| x.map(|v| if v > 0 { INF } else { 0 });
         Shape {
             nodigit: inf(s.nodigit),
-            lead: s.lead.map(|_| if s.nodigit.unwrap_or(0) > 0 { INF } else { s.lead.unwrap_or(0) }),
-            trail: s.trail.map(|_| if s.nodigit.unwrap_or(0) > 0 { INF } else { s.trail.unwrap_or(0) }),
+            lead: s.lead.map(|_| {
+                if s.nodigit.unwrap_or(0) > 0 {
+                    INF
+                } else {
+                    s.lead.unwrap_or(0)
+                }
+            }),
+            trail: s.trail.map(|_| {
+                if s.nodigit.unwrap_or(0) > 0 {
+                    INF
+                } else {
+                    s.trail.unwrap_or(0)
+                }
+            }),
             gap: if s.gap > 0 || s.nodigit.unwrap_or(0) > 0 || s.lead.unwrap_or(0) > 0 {
                 INF
             } else {
@@ -116,10 +128,10 @@ impl Shape {
             HirKind::Class(Class::Bytes(c)) => {
                 let ranges = c.ranges();
                 let digit = ranges.iter().any(|r| r.start() <= b'9' && r.end() >= b'0');
-                let other = ranges
+                let other = ranges.iter().any(|r| r.start() < b'0' || r.end() > b'9');
+                let newline = ranges
                     .iter()
-                    .any(|r| r.start() < b'0' || r.end() > b'9');
-                let newline = ranges.iter().any(|r| (r.start()..=r.end()).contains(&b'\n'));
+                    .any(|r| (r.start()..=r.end()).contains(&b'\n'));
                 Shape::byte_class(digit, other, newline)
             }
             HirKind::Class(Class::Unicode(c)) => {
@@ -192,7 +204,10 @@ mod tests {
 
     #[test]
     fn numbers_need_no_margin() {
-        assert_eq!(reach(r"\b\d{3}[ .\-]\d{2}[ .\-]\d{4}\b"), Some(Reach { lead: 0, trail: 0 }));
+        assert_eq!(
+            reach(r"\b\d{3}[ .\-]\d{2}[ .\-]\d{4}\b"),
+            Some(Reach { lead: 0, trail: 0 })
+        );
     }
 
     #[test]
@@ -201,7 +216,10 @@ mod tests {
             reach(r"\b[A-Za-z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Da-d]\b"),
             Some(Reach { lead: 3, trail: 2 })
         );
-        assert_eq!(reach(r"\b[A-Z]{5}\d{4}[A-Z]\b"), Some(Reach { lead: 5, trail: 1 }));
+        assert_eq!(
+            reach(r"\b[A-Z]{5}\d{4}[A-Z]\b"),
+            Some(Reach { lead: 5, trail: 1 })
+        );
     }
 
     #[test]

@@ -322,13 +322,14 @@ impl<'e> Evaluator<'e> {
                 None => &base,
             };
             let t = Instant::now();
-            let found = self.engine.scan_with(&mut scratch, rec.text.as_bytes(), opts);
+            let found = self
+                .engine
+                .scan_with(&mut scratch, rec.text.as_bytes(), opts);
             report.scan_seconds += t.elapsed().as_secs_f64();
             report.bytes += rec.text.len();
             report.records += 1;
-            let in_scope = |l: &str| {
-                self.scored(l) && scope.as_ref().is_none_or(|s| s.iter().any(|x| x == l))
-            };
+            let in_scope =
+                |l: &str| self.scored(l) && scope.as_ref().is_none_or(|s| s.iter().any(|x| x == l));
             let preds: Vec<Prediction> = found
                 .iter()
                 .map(|f| Prediction {
@@ -349,8 +350,17 @@ impl<'e> Evaluator<'e> {
                 })
                 .collect();
             let mut labels: BTreeSet<&str> = BTreeSet::new();
-            labels.extend(gold.iter().map(|s| s.label.as_str()).filter(|l| in_scope(l)));
-            labels.extend(preds.iter().map(|p| p.label.as_str()).filter(|l| in_scope(l)));
+            labels.extend(
+                gold.iter()
+                    .map(|s| s.label.as_str())
+                    .filter(|l| in_scope(l)),
+            );
+            labels.extend(
+                preds
+                    .iter()
+                    .map(|p| p.label.as_str())
+                    .filter(|l| in_scope(l)),
+            );
             if let Some(s) = &scope {
                 labels.extend(s.iter().map(String::as_str).filter(|l| self.scored(l)));
             }
@@ -436,7 +446,9 @@ mod tests {
             r#"{"id":"1","text":"mail a@b.io. call 415-555-0132","spans":[{"start":5,"end":12,"label":"EMAIL_ADDRESS"}]}"#,
         );
         let e = Engine::builtin().unwrap();
-        let r = Evaluator::new(&e).labels(["EMAIL_ADDRESS".to_string()]).run(&recs);
+        let r = Evaluator::new(&e)
+            .labels(["EMAIL_ADDRESS".to_string()])
+            .run(&recs);
         let l = r.label("EMAIL_ADDRESS").unwrap();
         assert_eq!((l.overlap.tp, l.overlap.fp, l.overlap.fn_), (1, 0, 0));
         assert_eq!((l.exact.tp, l.exact.fp, l.exact.fn_), (0, 1, 1));
@@ -465,7 +477,8 @@ mod tests {
 
     #[test]
     fn bad_lines_name_their_line() {
-        let err = Corpus::parse_str("c.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\nnot json").unwrap_err();
+        let err =
+            Corpus::parse_str("c.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\nnot json").unwrap_err();
         assert_eq!(err.line, 2);
         let err = Corpus::parse_str(
             "c.jsonl",

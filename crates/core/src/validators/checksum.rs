@@ -143,7 +143,13 @@ pub fn base58_decode(input: &[u8], out: &mut [u8]) -> Option<usize> {
 /// polymod ends on: 1 for Bech32, 0x2bc830a3 for Bech32m.
 pub fn bech32_polymod(s: &[u8]) -> Option<u32> {
     const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
     let sep = s.iter().rposition(|&c| c == b'1')?;
     let (hrp, data) = (&s[..sep], &s[sep + 1..]);
     if hrp.is_empty() || data.len() < 6 {

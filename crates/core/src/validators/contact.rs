@@ -13,7 +13,9 @@ pub(super) fn email(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         local = &local[1..];
         s += 1;
     }
-    if local.is_empty() || local.last() == Some(&b'.') || memchr::memmem::find(local, b"..").is_some()
+    if local.is_empty()
+        || local.last() == Some(&b'.')
+        || memchr::memmem::find(local, b"..").is_some()
     {
         return None;
     }
@@ -172,7 +174,8 @@ fn is_date_like(g: &[u8], digits: &[u8]) -> bool {
             .iter()
             .fold(0u32, |a, &x| a * 10 + u32::from(x))
     };
-    let day_month = |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
+    let day_month =
+        |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
     match g {
         [4, 2, 2] => {
             (1900..=2099).contains(&num(0..4))
@@ -217,10 +220,16 @@ fn phone_score(m: &[u8]) -> Option<f32> {
                 return Some(PLAN);
             }
         }
-        return (8..=15).contains(&rest.len()).then_some(if grouped { 0.6 } else { GROUPED });
+        return (8..=15)
+            .contains(&rest.len())
+            .then_some(if grouped { 0.6 } else { GROUPED });
     }
     // NANP: (415) 555-0132, 415-555-0132, 415.555.0132, 1-415-555-0132, 4155550132.
-    let nanp_digits = if d.len() == 11 && d[0] == 1 { &d[1..] } else { d };
+    let nanp_digits = if d.len() == 11 && d[0] == 1 {
+        &d[1..]
+    } else {
+        d
+    };
     let nanp_layout = (g == [3, 3, 4] || g == [1, 3, 3, 4]) && (p.seps_uniform || p.paren_first);
     if nanp_digits.len() == 10 {
         if nanp_layout {
@@ -267,22 +276,67 @@ pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     }
     let m = &hay[start..end];
     // An extension ("x1711", "ext. 12") is part of the number but not of its plan.
-    let lower_x = m.iter().position(|&b| b == b'x' || b == b'X' || b == b'e' || b == b'E');
+    let lower_x = m
+        .iter()
+        .position(|&b| b == b'x' || b == b'X' || b == b'e' || b == b'E');
     let main_end = lower_x.map_or(m.len(), |i| i);
     let main = m[..main_end].trim_ascii_end();
     let score = phone_score(main)?;
-    let end = if main_end == m.len() { end } else { start + m.len() };
+    let end = if main_end == m.len() {
+        end
+    } else {
+        start + m.len()
+    };
     Verdict::scored(start, end, score)
 }
 
 /// Query keys whose values are personal or secret.
 const PERSONAL_KEYS: &[&[u8]] = &[
-    b"email", b"e-mail", b"mail", b"name", b"first_name", b"firstname", b"last_name",
-    b"lastname", b"fullname", b"phone", b"tel", b"mobile", b"user", b"username", b"userid",
-    b"user_id", b"login", b"token", b"access_token", b"id_token", b"auth", b"key", b"api_key",
-    b"apikey", b"password", b"pass", b"pwd", b"secret", b"ssn", b"dob", b"birthdate",
-    b"address", b"addr", b"zip", b"postcode", b"session", b"sessionid", b"sid", b"signature",
-    b"sig", b"code", b"reset", b"customer", b"account", b"card",
+    b"email",
+    b"e-mail",
+    b"mail",
+    b"name",
+    b"first_name",
+    b"firstname",
+    b"last_name",
+    b"lastname",
+    b"fullname",
+    b"phone",
+    b"tel",
+    b"mobile",
+    b"user",
+    b"username",
+    b"userid",
+    b"user_id",
+    b"login",
+    b"token",
+    b"access_token",
+    b"id_token",
+    b"auth",
+    b"key",
+    b"api_key",
+    b"apikey",
+    b"password",
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"ssn",
+    b"dob",
+    b"birthdate",
+    b"address",
+    b"addr",
+    b"zip",
+    b"postcode",
+    b"session",
+    b"sessionid",
+    b"sid",
+    b"signature",
+    b"sig",
+    b"code",
+    b"reset",
+    b"customer",
+    b"account",
+    b"card",
 ];
 
 pub(super) fn url(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {

@@ -10,18 +10,20 @@ fn card_lengths(d: &[u8]) -> &'static [usize] {
     let n = |k: usize| -> u32 { d.iter().take(k).fold(0u32, |a, &x| a * 10 + u32::from(x)) };
     let (p1, p2, p3, p4, p6) = (n(1), n(2), n(3), n(4), n(6));
     match () {
-        _ if p1 == 4 => &[13, 16, 19],                                  // Visa
+        _ if p1 == 4 => &[13, 16, 19], // Visa
         _ if (51..=55).contains(&p2) || (2221..=2720).contains(&p4) => &[16], // Mastercard
-        _ if p2 == 34 || p2 == 37 => &[15],                             // Amex
+        _ if p2 == 34 || p2 == 37 => &[15], // Amex
         _ if p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 => &[16, 19], // Discover
-        _ if (622_126..=622_925).contains(&p6) => &[16, 17, 18, 19],    // Discover/UnionPay
-        _ if p2 == 62 || p2 == 81 => &[16, 17, 18, 19],                 // UnionPay
-        _ if (3528..=3589).contains(&p4) => &[16, 17, 18, 19],          // JCB
-        _ if p4 == 2131 || p4 == 1800 => &[15],                         // JCB (legacy)
-        _ if (300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39 => &[14, 15, 16, 17, 18, 19], // Diners
-        _ if (2200..=2204).contains(&p4) => &[16, 17, 18, 19],          // Mir
+        _ if (622_126..=622_925).contains(&p6) => &[16, 17, 18, 19], // Discover/UnionPay
+        _ if p2 == 62 || p2 == 81 => &[16, 17, 18, 19], // UnionPay
+        _ if (3528..=3589).contains(&p4) => &[16, 17, 18, 19], // JCB
+        _ if p4 == 2131 || p4 == 1800 => &[15], // JCB (legacy)
+        _ if (300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39 => {
+            &[14, 15, 16, 17, 18, 19]
+        } // Diners
+        _ if (2200..=2204).contains(&p4) => &[16, 17, 18, 19], // Mir
         _ if p2 == 50 || (56..=69).contains(&p2) || p4 == 604 => &[12, 13, 14, 15, 16, 17, 18, 19], // Maestro
-        _ if p1 == 1 => &[15],                                          // UATP
+        _ if p1 == 1 => &[15], // UATP
         _ => &[],
     }
 }
@@ -65,26 +67,105 @@ pub(super) fn credit_card(hay: &[u8], start: usize, end: usize) -> Option<Verdic
 /// ISO 13616 IBAN lengths by country code.
 fn iban_length(cc: [u8; 2]) -> Option<usize> {
     const TABLE: &[(&[u8; 2], usize)] = &[
-        (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20), (b"BE", 16),
-        (b"BG", 22), (b"BH", 22), (b"BI", 27), (b"BR", 29), (b"BY", 28), (b"CH", 21), (b"CR", 22),
-        (b"CY", 28), (b"CZ", 24), (b"DE", 22), (b"DJ", 27), (b"DK", 18), (b"DO", 28), (b"EE", 20),
-        (b"EG", 29), (b"ES", 24), (b"FI", 18), (b"FK", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22),
-        (b"GE", 22), (b"GI", 23), (b"GL", 18), (b"GR", 27), (b"GT", 28), (b"HN", 28), (b"HR", 21),
-        (b"HU", 28), (b"IE", 22), (b"IL", 23), (b"IQ", 23), (b"IS", 26), (b"IT", 27), (b"JO", 30),
-        (b"KW", 30), (b"KZ", 20), (b"LB", 28), (b"LC", 32), (b"LI", 21), (b"LT", 20), (b"LU", 20),
-        (b"LV", 21), (b"LY", 25), (b"MC", 27), (b"MD", 24), (b"ME", 22), (b"MK", 19), (b"MN", 20),
-        (b"MR", 27), (b"MT", 31), (b"MU", 30), (b"NI", 28), (b"NL", 18), (b"NO", 15), (b"OM", 23),
-        (b"PK", 24), (b"PL", 28), (b"PS", 29), (b"PT", 25), (b"QA", 29), (b"RO", 24), (b"RS", 22),
-        (b"RU", 33), (b"SA", 24), (b"SC", 31), (b"SD", 18), (b"SE", 24), (b"SI", 19), (b"SK", 24),
-        (b"SM", 27), (b"SO", 23), (b"ST", 25), (b"SV", 28), (b"TL", 23), (b"TN", 24), (b"TR", 26),
-        (b"UA", 29), (b"VA", 22), (b"VG", 24), (b"XK", 20), (b"YE", 30),
+        (b"AD", 24),
+        (b"AE", 23),
+        (b"AL", 28),
+        (b"AT", 20),
+        (b"AZ", 28),
+        (b"BA", 20),
+        (b"BE", 16),
+        (b"BG", 22),
+        (b"BH", 22),
+        (b"BI", 27),
+        (b"BR", 29),
+        (b"BY", 28),
+        (b"CH", 21),
+        (b"CR", 22),
+        (b"CY", 28),
+        (b"CZ", 24),
+        (b"DE", 22),
+        (b"DJ", 27),
+        (b"DK", 18),
+        (b"DO", 28),
+        (b"EE", 20),
+        (b"EG", 29),
+        (b"ES", 24),
+        (b"FI", 18),
+        (b"FK", 18),
+        (b"FO", 18),
+        (b"FR", 27),
+        (b"GB", 22),
+        (b"GE", 22),
+        (b"GI", 23),
+        (b"GL", 18),
+        (b"GR", 27),
+        (b"GT", 28),
+        (b"HN", 28),
+        (b"HR", 21),
+        (b"HU", 28),
+        (b"IE", 22),
+        (b"IL", 23),
+        (b"IQ", 23),
+        (b"IS", 26),
+        (b"IT", 27),
+        (b"JO", 30),
+        (b"KW", 30),
+        (b"KZ", 20),
+        (b"LB", 28),
+        (b"LC", 32),
+        (b"LI", 21),
+        (b"LT", 20),
+        (b"LU", 20),
+        (b"LV", 21),
+        (b"LY", 25),
+        (b"MC", 27),
+        (b"MD", 24),
+        (b"ME", 22),
+        (b"MK", 19),
+        (b"MN", 20),
+        (b"MR", 27),
+        (b"MT", 31),
+        (b"MU", 30),
+        (b"NI", 28),
+        (b"NL", 18),
+        (b"NO", 15),
+        (b"OM", 23),
+        (b"PK", 24),
+        (b"PL", 28),
+        (b"PS", 29),
+        (b"PT", 25),
+        (b"QA", 29),
+        (b"RO", 24),
+        (b"RS", 22),
+        (b"RU", 33),
+        (b"SA", 24),
+        (b"SC", 31),
+        (b"SD", 18),
+        (b"SE", 24),
+        (b"SI", 19),
+        (b"SK", 24),
+        (b"SM", 27),
+        (b"SO", 23),
+        (b"ST", 25),
+        (b"SV", 28),
+        (b"TL", 23),
+        (b"TN", 24),
+        (b"TR", 26),
+        (b"UA", 29),
+        (b"VA", 22),
+        (b"VG", 24),
+        (b"XK", 20),
+        (b"YE", 30),
     ];
     TABLE.iter().find(|(c, _)| **c == cc).map(|&(_, n)| n)
 }
 
 pub(super) fn iban(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let m = &hay[start..end];
-    let cc = [m.first()?.to_ascii_uppercase(), m.get(1)?.to_ascii_uppercase()];
+    let cc = [
+        m.first()?.to_ascii_uppercase(),
+        m.get(1)?.to_ascii_uppercase(),
+    ];
     let want = iban_length(cc)?;
     // Take exactly `want` alphanumerics; the cut must fall at the end of a group.
     let mut chars = [0u8; 34];
@@ -154,7 +235,11 @@ pub(super) fn aba_routing(hay: &[u8], start: usize, end: usize) -> Option<Verdic
         return None;
     }
     const W: [u32; 3] = [3, 7, 1];
-    let sum: u32 = s.iter().enumerate().map(|(i, &x)| u32::from(x) * W[i % 3]).sum();
+    let sum: u32 = s
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| u32::from(x) * W[i % 3])
+        .sum();
     (sum % 10 == 0).then_some(Verdict {
         start,
         end,
@@ -262,7 +347,12 @@ mod tests {
         ] {
             assert!(ok(credit_card, s), "{s}");
         }
-        for s in ["4012-8888-8888-1882", "1748503543012", "4012-8888 8888-1881", "0000000000000000"] {
+        for s in [
+            "4012-8888-8888-1882",
+            "1748503543012",
+            "4012-8888 8888-1881",
+            "0000000000000000",
+        ] {
             assert!(!ok(credit_card, s), "{s}");
         }
     }

@@ -200,7 +200,9 @@ impl Digits {
             .get(range)
             .unwrap_or(&[])
             .iter()
-            .fold(0u64, |acc, &d| acc.saturating_mul(10).saturating_add(u64::from(d)))
+            .fold(0u64, |acc, &d| {
+                acc.saturating_mul(10).saturating_add(u64::from(d))
+            })
     }
 
     pub(crate) fn all_same(&self) -> bool {

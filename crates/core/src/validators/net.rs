@@ -22,7 +22,9 @@ pub(super) fn ipv4(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     };
     let mut end = end;
     if let Some(p) = prefix {
-        if parse_prefix(p, 32).is_none() || after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        if parse_prefix(p, 32).is_none()
+            || after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric())
+        {
             end = start + addr.len();
         }
     }
@@ -111,7 +113,13 @@ mod tests {
 
     #[test]
     fn v6() {
-        for s in ["2001:db8::1", "::1", "fe80::1%eth0", "::ffff:192.0.2.1", "2001:db8::/32"] {
+        for s in [
+            "2001:db8::1",
+            "::1",
+            "fe80::1%eth0",
+            "::ffff:192.0.2.1",
+            "2001:db8::/32",
+        ] {
             assert!(ok(ipv6, s), "{s}");
         }
         for s in ["2001::db8::1", "12345:db8::1", "12:34:56", "1:2:3:4"] {

@@ -83,12 +83,31 @@ pub(super) fn jwt(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
 fn is_placeholder(v: &[u8]) -> bool {
     let lower = v.to_ascii_lowercase();
     const WORDS: &[&[u8]] = &[
-        b"redacted", b"password", b"passwd", b"secret", b"token", b"changeme_placeholder",
-        b"null", b"none", b"undefined", b"example", b"your_password", b"yourpassword",
-        b"<password>", b"xxxxxx", b"hidden", b"removed", b"masked", b"required", b"optional",
-        b"true", b"false", b"empty", b"string",
+        b"redacted",
+        b"password",
+        b"passwd",
+        b"secret",
+        b"token",
+        b"changeme_placeholder",
+        b"null",
+        b"none",
+        b"undefined",
+        b"example",
+        b"your_password",
+        b"yourpassword",
+        b"<password>",
+        b"xxxxxx",
+        b"hidden",
+        b"removed",
+        b"masked",
+        b"required",
+        b"optional",
+        b"true",
+        b"false",
+        b"empty",
+        b"string",
     ];
-    if WORDS.iter().any(|w| lower.as_slice() == *w) {
+    if WORDS.contains(&lower.as_slice()) {
         return true;
     }
     let wrapped = |o: u8, c: u8| lower.first() == Some(&o) && lower.last() == Some(&c);

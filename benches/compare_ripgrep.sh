@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Times `redactyl scan` (every structured rule, one thread) against ripgrep searching the same
+# patterns (`--no-unicode`, every match with its byte offset: `-o -b`) on the same generated
+# support text, interleaving the runs in one session, and prints MB/s for both and the ratio.
+#
+#   bash benches/compare_ripgrep.sh [MEGABYTES] [RUNS]
+#
+# Installs ripgrep from Debian's packages if it is missing. The text comes from the project's
+# generator (chat transcripts, tickets, agent notes, logs, with decoys), written to
+# corpora/bench/ (not tracked). Times are wall-clock medians of RUNS runs, each including
+# start-up and compiling the rules, as a user would run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mb=${1:-10}
+runs=${2:-9}
+bytes=$((mb * 1000 * 1000))
+
+if ! command -v rg >/dev/null 2>&1; then
+  echo "installing ripgrep..." >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq ripgrep >/dev/null; fi
+fi
+
+cargo build --release --quiet -p redactyl-cli -p redactyl-corpus-gen
+bin=target/release/redactyl
+text=corpora/bench/support-${mb}MB.txt
+mkdir -p corpora/bench
+[ -f "$text" ] || target/release/redactyl-corpus-gen bench --bytes "$bytes" --out "$text"
+patterns=corpora/bench/patterns.txt
+"$bin" rules list --patterns > "$patterns"
+size=$(stat -c %s "$text")
+
+now() { date +%s.%N; }
+declare -a t_redactyl t_rg
+for ((i = 0; i < runs; i++)); do
+  a=$(now); "$bin" scan "$text" > /dev/null || [ $? = 1 ]; b=$(now)
+  t_redactyl+=("$(echo "$b - $a" | bc -l)")
+  a=$(now); rg --no-unicode -o -b -f "$patterns" "$text" > /dev/null || [ $? = 1 ]; b=$(now)
+  t_rg+=("$(echo "$b - $a" | bc -l)")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+mr=$(median "${t_redactyl[@]}")
+mg=$(median "${t_rg[@]}")
+findings=$("$bin" scan "$text" | tail -n 1 || true)
+matches=$(rg --no-unicode -o -b -f "$patterns" "$text" | wc -l)
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+echo "machine: ${cpu:-unknown}, $(nproc) cores (both tools single-threaded on one file)"
+echo "input:   $text, $size bytes, $(grep -c . "$patterns") patterns"
+printf "redactyl scan           median %.3f s  %7.1f MB/s   (%s)\n" "$mr" "$(echo "$size / $mr / 1000000" | bc -l)" "$findings"
+printf "rg --no-unicode -o -b   median %.3f s  %7.1f MB/s   (%s raw matches)\n" "$mg" "$(echo "$size / $mg / 1000000" | bc -l)" "$matches"
+printf "ratio (rg time / redactyl time): %.2fx\n" "$(echo "$mg / $mr" | bc -l)"

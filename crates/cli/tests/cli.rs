@@ -1,0 +1,216 @@
+//! The `redactyl` binary: exit codes, JSON Lines output, rule checks and evaluation.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_redactyl"))
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn redactyl");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect()
+}
+
+fn temp(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("redactyl-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+#[test]
+fn clean_input_exits_zero_with_a_summary() {
+    let out = run(&["scan", "-"], b"nothing to see here, order 12 shipped\n");
+    assert_eq!(out.status.code(), Some(0));
+    let l = lines(&out);
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0]["type"], "summary");
+    assert_eq!(l[0]["findings"], 0);
+}
+
+#[test]
+fn findings_exit_one_without_raw_values() {
+    let text = b"hi\nmail jane.doe@example.com or call (415) 555-0132\n";
+    let out = run(&["scan"], text);
+    assert_eq!(out.status.code(), Some(1));
+    let l = lines(&out);
+    let f = &l[0];
+    assert_eq!(f["type"], "finding");
+    assert_eq!(f["path"], "-");
+    assert_eq!(f["entity"], "EMAIL_ADDRESS");
+    assert_eq!(f["start"], 8);
+    assert_eq!(f["end"], 28);
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["rule"], "email");
+    assert!(f.get("value").is_none());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("jane.doe"), "raw PII in output: {stdout}");
+    assert_eq!(l[1]["entity"], "PHONE_NUMBER");
+    assert_eq!(l[2]["type"], "summary");
+    assert_eq!(l[2]["findings"], 2);
+}
+
+#[test]
+fn show_values_opt_in() {
+    let out = run(&["scan", "--show-values", "-"], b"jane.doe@example.com");
+    assert_eq!(lines(&out)[0]["value"], "jane.doe@example.com");
+}
+
+#[test]
+fn unreadable_input_exits_two_and_goes_on() {
+    let good = temp("good.txt", b"mail a@b.io");
+    let out = run(
+        &[
+            "scan",
+            "/nonexistent/redactyl/file.txt",
+            good.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let l = lines(&out);
+    assert_eq!(l[0]["type"], "error");
+    assert_eq!(l[0]["path"], "/nonexistent/redactyl/file.txt");
+    assert_eq!(l[1]["type"], "finding");
+    assert_eq!(l.last().unwrap()["errors"], 1);
+}
+
+#[test]
+fn directories_are_walked() {
+    let dir = std::env::temp_dir().join(format!("redactyl-cli-dir-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.txt"), b"nothing").unwrap();
+    std::fs::write(dir.join("sub/b.txt"), b"SSN 078-05-1123").unwrap();
+    let out = run(&["scan", dir.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let l = lines(&out);
+    assert!(l[0]["path"].as_str().unwrap().ends_with("sub/b.txt"));
+    assert_eq!(l.last().unwrap()["files"], 2);
+}
+
+#[test]
+fn rules_check_and_list() {
+    let out = run(&["rules", "check"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+
+    let out = run(&["rules", "list", "--json"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let l = lines(&out);
+    assert!(l
+        .iter()
+        .any(|r| r["id"] == "credit-card" && r["validator"] == "credit_card"));
+}
+
+#[test]
+fn rules_check_reports_a_failing_example() {
+    let f = temp(
+        "rules.toml",
+        br#"
+[[rule]]
+id = "ticket"
+entity = "TICKET_ID"
+patterns = ['\bTCK-\d{6}\b']
+examples = ["TCK-12345"]
+"#,
+    );
+    let out = run(&["rules", "check", f.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("FAIL ticket") && stdout.contains("0 passed, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_rule_file_exits_two_naming_file_and_rule() {
+    let f = temp(
+        "bad.toml",
+        b"[[rule]]\nid = \"oops\"\nentity = \"X\"\npatterns = ['(']\n",
+    );
+    let out = run(&["scan", "--rules", f.to_str().unwrap(), "-"], b"x");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("rule 'oops'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn eval_scores_and_writes_predictions() {
+    let corpus = temp(
+        "corpus.jsonl",
+        concat!(
+            r#"{"id":"r1","text":"mail a@b.io now","spans":[{"start":5,"end":11,"label":"EMAIL_ADDRESS"}]}"#,
+            "\n",
+            r#"{"id":"r2","text":"nothing here","spans":[]}"#,
+            "\n"
+        )
+        .as_bytes(),
+    );
+    let preds = corpus.with_extension("pred.jsonl");
+    let out = run(
+        &[
+            "eval",
+            corpus.to_str().unwrap(),
+            "--labels",
+            "EMAIL_ADDRESS",
+            "--write-predictions",
+            preds.to_str().unwrap(),
+            "--json",
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["labels"]["EMAIL_ADDRESS"]["overlap"]["tp"], 1);
+    assert_eq!(report["labels"]["EMAIL_ADDRESS"]["overlap"]["fp"], 0);
+    let written = std::fs::read_to_string(&preds).unwrap();
+    let ids: Vec<String> = written
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["r1", "r2"]);
+}
+
+#[test]
+fn eval_names_a_malformed_corpus_line() {
+    let corpus = temp(
+        "broken.jsonl",
+        b"{\"id\":\"1\",\"text\":\"x\"}\n{not json\n",
+    );
+    let out = run(&["eval", corpus.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.jsonl:2:"), "{err}");
+}
