@@ -200,7 +200,9 @@ fn phone_score(m: &[u8]) -> Option<f32> {
     if !p.plus && is_date_like(g, d) {
         return None;
     }
-    let grouped = p.n > 1 && g.iter().all(|&x| (1..=5).contains(&x));
+    // Groups of up to five digits, or a national number split once ("07911 123456").
+    let grouped = p.n > 1 && g.iter().all(|&x| (1..=5).contains(&x))
+        || p.n == 2 && g.iter().all(|&x| (2..=8).contains(&x));
     // International: "+CC ..." or "00CC ...".
     let intl = if p.plus {
         Some(d)
