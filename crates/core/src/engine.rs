@@ -1289,23 +1289,17 @@ impl Engine {
                 prev = q;
             }
             let mut longest = 0;
+            let mut longest_in = [0usize; 8];
             for k in 0..sets {
                 s.chains[k].push((open[k], prev + 1, count[k]));
-                longest = longest.max(s.chains[k].iter().map(|c| c.2).max().unwrap_or(0));
+                longest_in[k] = s.chains[k].iter().map(|c| c.2).max().unwrap_or(0);
+                longest = longest.max(longest_in[k]);
             }
             if longest < global_min {
                 continue;
             }
-            // Separators in and right around the cluster, on its line.
-            let mut seps = 0u16;
-            let mut sep_counts = [0usize; 9];
-            for &b in &hay[cs.saturating_sub(3)..(ce + 3).min(hay.len())] {
-                if !b.is_ascii_digit() && b != b'\n' {
-                    let m = sep_mask(b);
-                    seps |= m;
-                    sep_counts[m.trailing_zeros() as usize] += 1;
-                }
-            }
+            // Separators in and right around the cluster, on its line (counted on first need).
+            let mut seps: Option<(u16, [usize; 9])> = None;
             // Line bounds around the cluster (digit rules never match across lines).
             let look = cs.saturating_sub(MAX_LEAD);
             let line_start =
@@ -1317,15 +1311,29 @@ impl Engine {
                 if t.min > longest {
                     break;
                 }
-                let required = (0..9)
-                    .filter(|k| t.requires & (1 << k) != 0)
-                    .map(|k| sep_counts[k])
-                    .sum::<usize>();
-                if t.requires != 0 && (t.requires & seps == 0 || required < t.requires_count) {
+                if t.min > longest_in[t.joiners] || !on(t.rule) {
                     continue;
                 }
-                if !on(t.rule) {
-                    continue;
+                if t.requires != 0 {
+                    let (mask, counts) = *seps.get_or_insert_with(|| {
+                        let mut mask = 0u16;
+                        let mut counts = [0usize; 9];
+                        for &b in &hay[cs.saturating_sub(3)..(ce + 3).min(hay.len())] {
+                            if !b.is_ascii_digit() && b != b'\n' {
+                                let m = sep_mask(b);
+                                mask |= m;
+                                counts[m.trailing_zeros() as usize] += 1;
+                            }
+                        }
+                        (mask, counts)
+                    });
+                    let required = (0..9)
+                        .filter(|k| t.requires & (1 << k) != 0)
+                        .map(|k| counts[k])
+                        .sum::<usize>();
+                    if t.requires & mask == 0 || required < t.requires_count {
+                        continue;
+                    }
                 }
                 let r = t.rule as usize;
                 let rule = &inner.rules[r];
