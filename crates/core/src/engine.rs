@@ -506,16 +506,9 @@ fn sep_mask(b: u8) -> u16 {
 }
 
 enum Trig {
-    Digits {
-        min: usize,
-        joiners: Vec<u8>,
-        letter_before: usize,
-        letter_after: usize,
-        skip_dates: bool,
-        requires: u16,
-        requires_count: usize,
-        token: usize,
-    },
+    /// A digit trigger (its `joiners` index and `rule` are set when the rule is compiled) and
+    /// the bytes of its joiner set.
+    Digits(DigitTrigger, Vec<u8>),
     Literals {
         lits: Vec<Vec<u8>>,
         near: bool,
@@ -570,21 +563,21 @@ fn trig_of(t: &TriggerSpec) -> Trig {
             .unwrap_or("")
             .bytes()
             .fold(0u16, |m, b| m | sep_mask(b));
-        Trig::Digits {
-            min,
-            joiners: t
-                .joiners
-                .as_deref()
-                .unwrap_or(DEFAULT_JOINERS)
-                .bytes()
-                .collect(),
-            letter_before: t.letter_before.unwrap_or(0),
-            letter_after: t.letter_after.unwrap_or(0),
-            skip_dates: t.skip_dates,
-            requires,
-            requires_count: t.requires_count.unwrap_or(1),
-            token: t.token.unwrap_or(0),
-        }
+        let joiners = t.joiners.as_deref().unwrap_or(DEFAULT_JOINERS);
+        Trig::Digits(
+            DigitTrigger {
+                min,
+                joiners: 0,
+                letter_before: t.letter_before.unwrap_or(0),
+                letter_after: t.letter_after.unwrap_or(0),
+                skip_dates: t.skip_dates,
+                requires,
+                requires_count: t.requires_count.unwrap_or(1),
+                token: t.token.unwrap_or(0),
+                rule: 0,
+            },
+            joiners.bytes().collect(),
+        )
     } else if t.hex_delimited {
         Trig::Hex
     } else {
@@ -712,16 +705,7 @@ fn compile(
         })?;
         for t in trigs {
             match t {
-                Trig::Digits {
-                    min,
-                    joiners: set,
-                    letter_before,
-                    letter_after,
-                    skip_dates,
-                    requires,
-                    requires_count,
-                    token,
-                } => {
+                Trig::Digits(trigger, set) => {
                     let mut table = [false; 256];
                     for b in set {
                         table[usize::from(b)] = true;
@@ -739,15 +723,9 @@ fn compile(
                         }
                     };
                     digit.push(DigitTrigger {
-                        min,
                         joiners: k,
-                        letter_before,
-                        letter_after,
-                        skip_dates,
-                        requires,
-                        requires_count,
-                        token,
                         rule: idx,
+                        ..trigger
                     });
                 }
                 Trig::Literals { lits, near, before } => {
