@@ -1173,7 +1173,8 @@ impl Engine {
                     });
                     (back, m.start().saturating_add(reach))
                 };
-                we = we.min(hay.len());
+                we = we.min(hay.len()).max(m.end());
+                ws = ws.min(m.start());
                 if !o.near && rule.no_space {
                     // The match holds the literal and no white space: the token around the
                     // literal bounds it.

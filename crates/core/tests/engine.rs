@@ -183,6 +183,29 @@ fn custom_rules_override_and_extend() {
     assert_eq!(found(&e, "re TCK-000042 and a@b.io").len(), 1);
 }
 
+#[test]
+fn trigger_literal_longer_than_the_match() {
+    // A rule may name a context-like literal longer than anything it matches.
+    let e = EngineBuilder::new()
+        .builtin(false)
+        .add_rules_toml(
+            "t.toml",
+            r#"
+            [[rule]]
+            id = "pin"
+            entity = "PIN"
+            patterns = ['\d{4}']
+            triggers = [{ literals = ["my personal identification number"] }]
+            "#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let text = "my personal identification number 1234";
+    let _ = e.find_iter(text.as_bytes()).count();
+    let _ = e.find_iter(b"my personal identification number").count();
+}
+
 fn build_err(text: &str) -> String {
     match EngineBuilder::new().add_rules_toml("bad.toml", text) {
         Err(e) => e.to_string(),
