@@ -109,9 +109,38 @@ impl Rule {
     }
 }
 
-#[derive(Clone, Copy)]
+/// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
+#[derive(Clone, Debug)]
+struct Chain {
+    start: usize,
+    end: usize,
+    digits: usize,
+    /// Indices into the cluster's digit groups.
+    groups: std::ops::Range<usize>,
+}
+
+/// Whether consecutive digit groups total between `lo` and `hi` digits.
+fn whole_groups_total(groups: &[(usize, usize)], lo: usize, hi: usize) -> bool {
+    (0..groups.len()).any(|a| {
+        let mut sum = 0;
+        for &(s, e) in &groups[a..] {
+            sum += e - s;
+            if sum > hi {
+                return false;
+            }
+            if sum >= lo {
+                return true;
+            }
+        }
+        false
+    })
+}
+
+#[derive(Clone)]
 struct DigitTrigger {
     min: usize,
+    /// Matches are whole digit groups totalling `min..=max_digits` digits, when set.
+    max_digits: Option<usize>,
     /// Index of the joiner set its chains use.
     joiners: usize,
     /// A letter must stand within this many bytes before the chain (0: no need).
@@ -174,7 +203,8 @@ pub struct Scratch {
     words: Vec<(u32, usize, bool)>,
     region_words: Vec<u32>,
     pending: Vec<Option<(usize, usize)>>,
-    chains: Vec<Vec<(usize, usize, usize)>>,
+    chains: Vec<Vec<Chain>>,
+    groups: Vec<(usize, usize)>,
     ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
     findings: Vec<Finding>,
@@ -567,6 +597,7 @@ fn trig_of(t: &TriggerSpec) -> Trig {
         Trig::Digits(
             DigitTrigger {
                 min,
+                max_digits: t.max_digits,
                 joiners: 0,
                 letter_before: t.letter_before.unwrap_or(0),
                 letter_after: t.letter_after.unwrap_or(0),
@@ -1035,6 +1066,7 @@ impl Engine {
             region_words: Vec::new(),
             pending: vec![None; inner.rules.len()],
             chains: vec![Vec::new(); inner.joiners.len()],
+            groups: Vec::new(),
             ctx_cursor: 0,
             ctx: Vec::new(),
             findings: Vec::new(),
@@ -1241,15 +1273,30 @@ impl Engine {
             // joins the digits around it in the sets all its bytes belong to.
             let sets = inner.joiners.len();
             let mut open = [cs; 8];
+            let mut open_group = [0usize; 8];
             let mut count = [1usize; 8];
             for chains in &mut s.chains {
                 chains.clear();
             }
+            s.groups.clear();
+            let mut group_start = cs;
             let mut prev = cs;
             for q in cs + 1..ce {
                 if !hay[q].is_ascii_digit() {
                     continue;
                 }
+                if q - prev == 1 {
+                    prev = q;
+                    for c in count.iter_mut().take(sets) {
+                        *c += 1;
+                    }
+                    continue;
+                }
+                // A new digit group starts here; the chains of the sets the gap does not
+                // belong to end with the previous group.
+                s.groups.push((group_start, prev + 1));
+                let closed = s.groups.len() - 1;
+                group_start = q;
                 let mask = if q - prev <= 3 {
                     hay[prev + 1..q]
                         .iter()
@@ -1259,19 +1306,32 @@ impl Engine {
                 };
                 for k in 0..sets {
                     if mask & (1 << k) == 0 {
-                        s.chains[k].push((open[k], prev + 1, count[k]));
+                        s.chains[k].push(Chain {
+                            start: open[k],
+                            end: prev + 1,
+                            digits: count[k],
+                            groups: open_group[k]..closed + 1,
+                        });
                         open[k] = q;
+                        open_group[k] = closed + 1;
                         count[k] = 0;
                     }
                     count[k] += 1;
                 }
                 prev = q;
             }
+            s.groups.push((group_start, prev + 1));
+            let last = s.groups.len();
             let mut longest = 0;
             let mut longest_in = [0usize; 8];
             for k in 0..sets {
-                s.chains[k].push((open[k], prev + 1, count[k]));
-                longest_in[k] = s.chains[k].iter().map(|c| c.2).max().unwrap_or(0);
+                s.chains[k].push(Chain {
+                    start: open[k],
+                    end: prev + 1,
+                    digits: count[k],
+                    groups: open_group[k]..last,
+                });
+                longest_in[k] = s.chains[k].iter().map(|c| c.digits).max().unwrap_or(0);
                 longest = longest.max(longest_in[k]);
             }
             if longest < global_min {
@@ -1321,9 +1381,15 @@ impl Engine {
                     trail: rule.reach(),
                 });
                 for c in 0..s.chains[t.joiners].len() {
-                    let (chs, che, n) = s.chains[t.joiners][c];
+                    let chain = &s.chains[t.joiners][c];
+                    let (chs, che, n) = (chain.start, chain.end, chain.digits);
                     if n < t.min || (t.skip_dates && is_date(&hay[chs..che])) {
                         continue;
+                    }
+                    if let Some(max) = t.max_digits {
+                        if !whole_groups_total(&s.groups[chain.groups.clone()], t.min, max) {
+                            continue;
+                        }
                     }
                     if t.letter_before > 0
                         && !letter_in(chs.saturating_sub(t.letter_before).max(line_start), chs)

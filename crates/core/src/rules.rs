@@ -92,6 +92,10 @@ pub(crate) struct TriggerSpec {
     /// A chain of at least this many digits: digits joined by at most two joiner bytes
     /// ("(415) 555-0132" is a chain of 10 with the default joiners).
     pub digits: Option<usize>,
+    /// With `digits`: every match is made of whole digit groups (it starts and ends at a word
+    /// boundary next to a digit) totalling `digits..=max_digits` digits; a chain must hold such
+    /// a run of groups ("2024-03-15" holds 4, 6 and 8 but not 9).
+    pub max_digits: Option<usize>,
     /// With `digits`: the bytes that join digit groups (default: space . - / ( )).
     pub joiners: Option<String>,
     /// With `digits`: a letter must stand within this many bytes before the chain ...
