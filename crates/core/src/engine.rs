@@ -169,6 +169,8 @@ struct Inner {
     allow_regex: Option<Regex>,
     min_score: f32,
     max_len: Option<usize>,
+    /// Unique per compiled engine: a scratch made for another engine is rebuilt, never used.
+    id: u64,
 }
 
 /// A compiled rule set. Immutable, `Send + Sync`, cheap to clone (an `Arc` inside).
@@ -196,7 +198,7 @@ impl fmt::Debug for Engine {
 
 /// Per-thread mutable search state. Create one with [`Engine::scratch`] and reuse it.
 pub struct Scratch {
-    owner: usize,
+    owner: u64,
     caches: Vec<meta::Cache>,
     captures: Vec<Option<Captures>>,
     cands: Vec<Cand>,
@@ -882,6 +884,10 @@ fn compile(
             allow_regex,
             min_score,
             max_len,
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }),
     })
 }
@@ -1054,7 +1060,7 @@ impl Engine {
     pub fn scratch(&self) -> Scratch {
         let inner = &self.inner;
         Scratch {
-            owner: Arc::as_ptr(&self.inner) as usize,
+            owner: self.inner.id,
             caches: inner.rules.iter().map(|r| r.regex.create_cache()).collect(),
             captures: inner
                 .rules
@@ -1145,7 +1151,7 @@ impl Engine {
         hay: &[u8],
         opts: &ScanOptions,
     ) -> &'s [Finding] {
-        if scratch.owner != Arc::as_ptr(&self.inner) as usize {
+        if scratch.owner != self.inner.id {
             *scratch = self.scratch();
         }
         scratch.cands.clear();

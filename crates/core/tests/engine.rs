@@ -53,6 +53,17 @@ fn public_types_are_thread_safe() {
 }
 
 #[test]
+fn a_scratch_from_another_engine_is_rebuilt() {
+    let mails = EngineBuilder::new()
+        .entities(["EMAIL_ADDRESS"])
+        .build()
+        .unwrap();
+    let mut s = mails.scratch();
+    assert_eq!(engine().scan(&mut s, b"a@b.io 078-05-1123").len(), 2);
+    assert_eq!(mails.scan(&mut s, b"a@b.io 078-05-1123").len(), 1);
+}
+
+#[test]
 fn built_in_rules_are_bounded() {
     // The stream redactor relies on every rule having a maximum match length.
     assert!(engine().max_match_len().is_some());
