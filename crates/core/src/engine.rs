@@ -90,6 +90,11 @@ struct Rule {
     max_len: Option<usize>,
     /// No match can contain white space.
     no_space: bool,
+    /// Rules with the same patterns and triggers share this rule's searches: each match goes
+    /// through their validators too. Empty for a rule that follows another.
+    followers: Vec<u32>,
+    /// Whether this rule's matches come from another rule's searches.
+    follows: bool,
     /// How far a match can reach beyond the digit cluster holding its digits, when known.
     digit_reach: Option<crate::shape::Reach>,
     /// The highest score a match can have without context words.
@@ -207,6 +212,8 @@ pub struct Scratch {
     pending: Vec<Option<(usize, usize)>>,
     chains: Vec<Vec<Chain>>,
     groups: Vec<(usize, usize)>,
+    /// Per rule: enabled in the current scan.
+    on: Vec<bool>,
     ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
     findings: Vec<Finding>,
@@ -633,6 +640,8 @@ fn compile(
     let mut rules = Vec::with_capacity(specs.len());
     let mut digit = Vec::new();
     let mut joiners: Vec<[bool; 256]> = Vec::new();
+    let mut leaders_triggers: std::collections::HashMap<String, Vec<TriggerSpec>> =
+        std::collections::HashMap::new();
     let mut hex = Vec::new();
     let mut full = Vec::new();
 
@@ -731,12 +740,26 @@ fn compile(
             // Can never be reported at this threshold: leave it out of the search.
             continue;
         }
+        // Same patterns, triggers and bounds as an earlier rule: search once, validate twice.
+        let leader = rules.iter().position(|r: &Rule| {
+            !r.follows
+                && r.patterns == patterns
+                && r.value_group.is_none()
+                && value_group.is_none()
+                && r.max_len == max_len
+                && leaders_triggers.get(&(r.id.to_string())) == Some(&spec.triggers)
+        });
         let idx = u32::try_from(rules.len()).map_err(|_| {
             err(BuildError::new(BuildErrorKind::Invalid(
                 "too many rules".into(),
             )))
         })?;
-        for t in trigs {
+        if let Some(l) = leader {
+            rules[l].followers.push(idx);
+        } else {
+            leaders_triggers.insert(spec.id.clone(), spec.triggers.clone());
+        }
+        for t in if leader.is_some() { Vec::new() } else { trigs } {
             match t {
                 Trig::Digits(trigger, set) => {
                     let mut table = [false; 256];
@@ -802,6 +825,8 @@ fn compile(
             context_required: spec.context_required,
             max_len,
             no_space: !hirs.iter().any(can_match_space),
+            followers: Vec::new(),
+            follows: leader.is_some(),
             digit_reach: hirs
                 .iter()
                 .map(crate::shape::Shape::of)
@@ -1073,6 +1098,7 @@ impl Engine {
             pending: vec![None; inner.rules.len()],
             chains: vec![Vec::new(); inner.joiners.len()],
             groups: Vec::new(),
+            on: Vec::new(),
             ctx_cursor: 0,
             ctx: Vec::new(),
             findings: Vec::new(),
@@ -1157,7 +1183,16 @@ impl Engine {
         scratch.cands.clear();
         scratch.findings.clear();
         let enabled = opts.filter.as_ref().map(|f| f.enabled.as_slice());
-        let on = |r: u32| enabled.is_none_or(|e| e.get(r as usize).copied().unwrap_or(false));
+        let rules = &self.inner.rules;
+        scratch.on.clear();
+        scratch.on.extend(
+            (0..rules.len()).map(|r| enabled.is_none_or(|e| e.get(r).copied().unwrap_or(false))),
+        );
+        // A search runs when its rule or one of the rules sharing it is enabled.
+        let searched: Vec<bool> = (0..rules.len())
+            .map(|r| scratch.on[r] || rules[r].followers.iter().any(|&f| scratch.on[f as usize]))
+            .collect();
+        let on = |r: u32| searched.get(r as usize).copied().unwrap_or(false);
         let min = opts.min_score.unwrap_or(self.inner.min_score);
         self.dictionary_pass(scratch, hay, &on);
         self.digit_candidates(scratch, hay, min, &on);
@@ -1447,14 +1482,16 @@ impl Engine {
 
     /// Runs a digit-triggered rule over `ws..we`, unless it needs context and has none there.
     fn search_window(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize, min: f32) {
-        let rule = &self.inner.rules[r as usize];
-        if rule.max_bare < min {
+        let rules = &self.inner.rules;
+        let members = std::iter::once(r).chain(rules[r as usize].followers.iter().copied());
+        if members.clone().all(|m| rules[m as usize].max_bare < min) {
             self.window_words(s, ws, we);
-            if !s
-                .region_words
-                .iter()
-                .any(|w| rule.context.binary_search(w).is_ok())
-            {
+            let words = &s.region_words;
+            let any_context = members.clone().any(|m| {
+                let rule = &rules[m as usize];
+                words.iter().any(|w| rule.context.binary_search(w).is_ok())
+            });
+            if !any_context {
                 return;
             }
         }
@@ -1519,17 +1556,23 @@ impl Engine {
                 }
             };
             if vs < ve && rule.max_len.is_none_or(|l| me - ms <= l) {
-                let verdict = match rule.validator {
-                    Some(v) => v.check(hay, vs, ve),
-                    None => crate::validators::Verdict::keep(vs, ve),
-                };
-                if let Some(v) = verdict {
-                    if v.start < v.end && !(rule.digit_triggered && embedded(hay, v.start, v.end)) {
+                for m in std::iter::once(r).chain(rule.followers.iter().copied()) {
+                    if !s.on.get(m as usize).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    let member = &self.inner.rules[m as usize];
+                    let verdict = match member.validator {
+                        Some(v) => v.check(hay, vs, ve),
+                        None => crate::validators::Verdict::keep(vs, ve),
+                    };
+                    let Some(v) = verdict else { continue };
+                    if v.start < v.end && !(member.digit_triggered && embedded(hay, v.start, v.end))
+                    {
                         s.cands.push(Cand {
-                            rule: r,
+                            rule: m,
                             start: v.start,
                             end: v.end,
-                            score: v.score.unwrap_or(rule.score),
+                            score: v.score.unwrap_or(member.score),
                         });
                     }
                 }

@@ -86,7 +86,7 @@ pub(crate) struct RuleSpec {
 }
 
 /// Where a rule's matches can be: the cheap test that decides where its pattern runs.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TriggerSpec {
     /// A chain of at least this many digits: digits joined by at most two joiner bytes

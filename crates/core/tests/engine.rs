@@ -172,6 +172,22 @@ fn scan_options_filter_and_threshold() {
 }
 
 #[test]
+fn rules_sharing_patterns_are_each_reported() {
+    // US SSN and ITIN rules share their patterns (one search, two validators).
+    let e = engine();
+    let got = found(&e, "SSN 078-05-1123, ITIN 911-70-1234");
+    assert_eq!(
+        got.iter().map(|(e, _)| e.as_str()).collect::<Vec<_>>(),
+        ["US_SSN", "US_ITIN"]
+    );
+    let mut s = e.scratch();
+    let only_itin = ScanOptions::new().filter(e.filter_entities(&["US_ITIN"]));
+    let got = e.scan_with(&mut s, b"SSN 078-05-1123, ITIN 911-70-1234", &only_itin);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].entity(), "US_ITIN");
+}
+
+#[test]
 fn custom_rules_override_and_extend() {
     let e = EngineBuilder::new()
         .builtin(false)
