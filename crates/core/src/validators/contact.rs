@@ -255,13 +255,9 @@ fn phone_score(m: &[u8]) -> Option<f32> {
             return Some(BARE);
         }
     }
-    if grouped && !p.dotted {
-        return Some(GROUPED);
-    }
-    if grouped {
-        return Some(WEAK);
-    }
-    Some(WEAK)
+    // Phone-like grouping without a plan: context decides (dotted groups are more often
+    // versions and amounts).
+    Some(if grouped && !p.dotted { GROUPED } else { WEAK })
 }
 
 pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -278,10 +274,10 @@ pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     }
     let m = &hay[start..end];
     // An extension ("x1711", "ext. 12") is part of the number but not of its plan.
-    let lower_x = m
+    let main_end = m
         .iter()
-        .position(|&b| b == b'x' || b == b'X' || b == b'e' || b == b'E');
-    let main_end = lower_x.map_or(m.len(), |i| i);
+        .position(|&b| matches!(b, b'x' | b'X' | b'e' | b'E'))
+        .unwrap_or(m.len());
     let main = m[..main_end].trim_ascii_end();
     let score = phone_score(main)?;
     let end = if main_end == m.len() {
