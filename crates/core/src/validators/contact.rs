@@ -279,13 +279,7 @@ pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         .position(|&b| matches!(b, b'x' | b'X' | b'e' | b'E'))
         .unwrap_or(m.len());
     let main = m[..main_end].trim_ascii_end();
-    let score = phone_score(main)?;
-    let end = if main_end == m.len() {
-        end
-    } else {
-        start + m.len()
-    };
-    Verdict::scored(start, end, score)
+    Verdict::scored(start, end, phone_score(main)?)
 }
 
 /// Query keys whose values are personal or secret.
