@@ -1289,6 +1289,22 @@ impl Engine {
             return;
         };
         let global_min = first.min.max(1);
+        // Chains shorter than every plain trigger's minimum only matter inside a long token
+        // (crypto addresses, fiscal codes), for the triggers that ask for one.
+        let plain_min = inner
+            .digit
+            .iter()
+            .filter(|t| t.token == 0)
+            .map(|t| t.min)
+            .min()
+            .unwrap_or(usize::MAX);
+        let token_min = inner
+            .digit
+            .iter()
+            .filter(|t| t.token > 0)
+            .map(|t| t.token)
+            .min()
+            .unwrap_or(usize::MAX);
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
             // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, on one line.
@@ -1377,6 +1393,22 @@ impl Engine {
             }
             if longest < global_min {
                 continue;
+            }
+            if longest < plain_min {
+                let run = |a: usize| {
+                    let left = hay[..a]
+                        .iter()
+                        .rev()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                    left + hay[a..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count()
+                };
+                if token_min == usize::MAX || run(cs) < token_min && run(last) < token_min {
+                    continue;
+                }
             }
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<(u16, [usize; 9])> = None;
