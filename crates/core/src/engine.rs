@@ -1,10 +1,9 @@
-//! The compiled engine: building, the candidate search, scoring and overlap resolution.
+//! The compiled engine: the candidate search, scoring and overlap resolution.
 
-use crate::error::{BuildError, BuildErrorKind};
-use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
+use crate::compile::{sep_mask, CompiledDictionary, EngineBuilder};
+use crate::error::BuildError;
 use crate::validators::Validator;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
-use regex_automata::dfa::{dense, regex::Regex as DenseRegex};
+use regex_automata::dfa::regex::Regex as DenseRegex;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
@@ -19,13 +18,13 @@ pub const CONTEXT_AFTER: usize = 40;
 /// The default score threshold.
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 /// Default increase of a score when a context word is near.
-const DEFAULT_BOOST: f32 = 0.35;
+pub(crate) const DEFAULT_BOOST: f32 = 0.35;
 /// Decrease of a score when a negative context word is near.
 const NEGATIVE_PENALTY: f32 = 0.4;
 /// Bytes that join digit groups into one chain unless a rule says otherwise.
-const DEFAULT_JOINERS: &str = " .-/()";
+pub(crate) const DEFAULT_JOINERS: &str = " .-/()";
 /// Largest gap (in bytes, on one line) between two digits of one cluster.
-const CLUSTER_GAP: usize = 12;
+pub(crate) const CLUSTER_GAP: usize = 12;
 /// Windows closer than this are searched as one: a few more bytes cost less than a search call.
 const MERGE_SLACK: usize = 32;
 /// Largest look-back for a line start (and look-ahead for its end) around a digit cluster.
@@ -70,41 +69,41 @@ impl Finding {
     }
 }
 
-struct Rule {
-    id: Arc<str>,
-    entity: Arc<str>,
-    description: String,
-    source: String,
-    patterns: Vec<String>,
-    regex: Regex,
+pub(crate) struct Rule {
+    pub(crate) id: Arc<str>,
+    pub(crate) entity: Arc<str>,
+    pub(crate) description: String,
+    pub(crate) source: String,
+    pub(crate) patterns: Vec<String>,
+    pub(crate) regex: Regex,
     /// A fully built DFA pair for small patterns searched in windows: no lazy-DFA bookkeeping
     /// per call. `None` for capture rules, whole-input rules and patterns too large to build.
-    dense: Option<DenseRegex>,
-    value_group: Option<usize>,
-    validator: Option<Validator>,
-    score: f32,
-    boost: f32,
-    context: Vec<u32>,
-    negative: Vec<u32>,
-    context_required: bool,
-    max_len: Option<usize>,
+    pub(crate) dense: Option<DenseRegex>,
+    pub(crate) value_group: Option<usize>,
+    pub(crate) validator: Option<Validator>,
+    pub(crate) score: f32,
+    pub(crate) boost: f32,
+    pub(crate) context: Vec<u32>,
+    pub(crate) negative: Vec<u32>,
+    pub(crate) context_required: bool,
+    pub(crate) max_len: Option<usize>,
     /// No match can contain white space.
-    no_space: bool,
+    pub(crate) no_space: bool,
     /// Rules with the same patterns and triggers share this rule's searches: each match goes
     /// through their validators too. Empty for a rule that follows another.
-    followers: Vec<u32>,
+    pub(crate) followers: Vec<u32>,
     /// Whether this rule's matches come from another rule's searches.
-    follows: bool,
+    pub(crate) follows: bool,
     /// How far a match can reach beyond the digit cluster holding its digits, when known.
-    digit_reach: Option<crate::shape::Reach>,
+    pub(crate) digit_reach: Option<crate::shape::Reach>,
     /// The highest score a match can have without context words.
-    max_bare: f32,
+    pub(crate) max_bare: f32,
     /// ... and with them.
-    max_reach: f32,
+    pub(crate) max_reach: f32,
     /// Whether the rule is looked for around digit clusters (its matches are numbers).
-    digit_triggered: bool,
-    examples: Vec<String>,
-    negative_examples: Vec<String>,
+    pub(crate) digit_triggered: bool,
+    pub(crate) examples: Vec<String>,
+    pub(crate) negative_examples: Vec<String>,
 }
 
 impl Rule {
@@ -142,40 +141,40 @@ fn whole_groups_total(groups: &[(usize, usize)], lo: usize, hi: usize) -> bool {
 }
 
 #[derive(Clone)]
-struct DigitTrigger {
-    min: usize,
+pub(crate) struct DigitTrigger {
+    pub(crate) min: usize,
     /// Matches are whole digit groups totalling `min..=max_digits` digits, when set.
-    max_digits: Option<usize>,
+    pub(crate) max_digits: Option<usize>,
     /// Index of the joiner set its chains use.
-    joiners: usize,
+    pub(crate) joiners: usize,
     /// A letter must stand within this many bytes before the chain (0: no need).
-    letter_before: usize,
+    pub(crate) letter_before: usize,
     /// ... or after it.
-    letter_after: usize,
+    pub(crate) letter_after: usize,
     /// Chains shaped like calendar dates do not count.
-    skip_dates: bool,
-    requires: u16,
-    requires_count: usize,
-    token: usize,
-    rule: u32,
+    pub(crate) skip_dates: bool,
+    pub(crate) requires: u16,
+    pub(crate) requires_count: usize,
+    pub(crate) token: usize,
+    pub(crate) rule: u32,
 }
 
-struct Inner {
-    rules: Vec<Rule>,
-    digit: Vec<DigitTrigger>,
+pub(crate) struct Inner {
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) digit: Vec<DigitTrigger>,
     /// How many joiner sets digit triggers use (at most 8) ...
-    joiners: Vec<[bool; 256]>,
+    pub(crate) joiners: Vec<[bool; 256]>,
     /// ... and per byte, the sets it belongs to (bit k: set k).
-    joiner_bits: [u8; 256],
-    hex: Vec<u32>,
-    full: Vec<u32>,
-    dictionary: Option<CompiledDictionary>,
-    allow_values: HashSet<Vec<u8>>,
-    allow_regex: Option<Regex>,
-    min_score: f32,
-    max_len: Option<usize>,
+    pub(crate) joiner_bits: [u8; 256],
+    pub(crate) hex: Vec<u32>,
+    pub(crate) full: Vec<u32>,
+    pub(crate) dictionary: Option<CompiledDictionary>,
+    pub(crate) allow_values: HashSet<Vec<u8>>,
+    pub(crate) allow_regex: Option<Regex>,
+    pub(crate) min_score: f32,
+    pub(crate) max_len: Option<usize>,
     /// Unique per compiled engine: a scratch made for another engine is rebuilt, never used.
-    id: u64,
+    pub(crate) id: u64,
 }
 
 /// A compiled rule set. Immutable, `Send + Sync`, cheap to clone (an `Arc` inside).
@@ -189,7 +188,7 @@ struct Inner {
 /// ```
 #[derive(Clone)]
 pub struct Engine {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl fmt::Debug for Engine {
@@ -236,7 +235,7 @@ struct Cand {
 /// Which rules a scan runs: all, or only those of some entities.
 #[derive(Clone, Debug)]
 pub struct RuleFilter {
-    enabled: Vec<bool>,
+    pub(crate) enabled: Vec<bool>,
 }
 
 /// Per-scan settings that differ from the engine's defaults.
@@ -295,704 +294,6 @@ pub struct ExampleFailure {
     pub example: String,
     /// `true` for a positive example that found nothing, `false` for a negative one that fired.
     pub expected_match: bool,
-}
-
-/// Builds an [`Engine`] from the built-in rules, rule files and settings.
-///
-/// ```
-/// let engine = redactyl::EngineBuilder::new()
-///     .add_rules_toml("inline", r#"
-///         [[rule]]
-///         id = "ticket"
-///         entity = "TICKET_ID"
-///         patterns = ['TCK-[0-9]{6}']
-///         score = 0.9
-///         examples = ["see TCK-123456"]
-///     "#).unwrap()
-///     .build()
-///     .unwrap();
-/// assert_eq!(engine.find_iter(b"ref TCK-000042").next().unwrap().entity(), "TICKET_ID");
-/// ```
-#[derive(Clone, Debug)]
-pub struct EngineBuilder {
-    builtin: bool,
-    files: Vec<(String, RuleFile)>,
-    min_score: f32,
-    entities: Option<HashSet<String>>,
-    disabled: HashSet<String>,
-}
-
-impl Default for EngineBuilder {
-    fn default() -> Self {
-        EngineBuilder::new()
-    }
-}
-
-impl EngineBuilder {
-    /// A builder with the built-in rules and the default threshold.
-    pub fn new() -> EngineBuilder {
-        EngineBuilder {
-            builtin: true,
-            files: Vec::new(),
-            min_score: DEFAULT_MIN_SCORE,
-            entities: None,
-            disabled: HashSet::new(),
-        }
-    }
-
-    /// Whether to include the built-in rules (default `true`).
-    pub fn builtin(mut self, yes: bool) -> EngineBuilder {
-        self.builtin = yes;
-        self
-    }
-
-    /// Adds the rules, allow list and deny list of a TOML rule file. A rule whose id equals an
-    /// earlier rule's replaces it.
-    ///
-    /// # Errors
-    /// When the text is not a valid rule file; the error names `name` and the rule.
-    pub fn add_rules_toml(mut self, name: &str, text: &str) -> Result<EngineBuilder, BuildError> {
-        self.files
-            .push((name.to_string(), RuleFile::parse(name, text)?));
-        Ok(self)
-    }
-
-    /// Reads and adds a rule file.
-    ///
-    /// # Errors
-    /// When the file cannot be read or is not a valid rule file.
-    pub fn add_rules_file(self, path: &std::path::Path) -> Result<EngineBuilder, BuildError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| BuildError::new(BuildErrorKind::Io(e.to_string())).in_source(&name))?;
-        self.add_rules_toml(&name, &text)
-    }
-
-    /// Findings scoring below this are dropped (default 0.5).
-    pub fn min_score(mut self, score: f32) -> EngineBuilder {
-        self.min_score = score;
-        self
-    }
-
-    /// Compile only rules of these entities.
-    pub fn entities<I: IntoIterator<Item = S>, S: Into<String>>(mut self, it: I) -> EngineBuilder {
-        self.entities = Some(it.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Leave out the rules with these ids.
-    pub fn disable_rules<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        it: I,
-    ) -> EngineBuilder {
-        self.disabled.extend(it.into_iter().map(Into::into));
-        self
-    }
-
-    /// Compiles the rules.
-    ///
-    /// # Errors
-    /// When a built-in or added rule is invalid or a pattern does not compile.
-    pub fn build(&self) -> Result<Engine, BuildError> {
-        let mut files: Vec<(String, RuleFile)> = Vec::new();
-        if self.builtin {
-            for (name, text) in BUILTIN {
-                files.push((name.to_string(), RuleFile::parse(name, text)?));
-            }
-        }
-        files.extend(self.files.iter().cloned());
-        let mut specs: Vec<(String, RuleSpec)> = Vec::new();
-        let mut allow = AllowSpec::default();
-        for (name, file) in files {
-            for r in file.rule {
-                if let Some(slot) = specs.iter_mut().find(|(_, s)| s.id == r.id) {
-                    *slot = (name.clone(), r);
-                } else {
-                    specs.push((name.clone(), r));
-                }
-            }
-            allow.values.extend(file.allow.values);
-            allow.patterns.extend(file.allow.patterns);
-            for (i, d) in file.deny.into_iter().enumerate() {
-                specs.push((name.clone(), deny_rule(&d, i)));
-            }
-        }
-        specs.retain(|(_, s)| {
-            s.enabled
-                && !self.disabled.contains(&s.id)
-                && self.entities.as_ref().is_none_or(|e| e.contains(&s.entity))
-        });
-        compile(specs, &allow, self.min_score)
-    }
-}
-
-fn deny_rule(d: &DenySpec, i: usize) -> RuleSpec {
-    RuleSpec {
-        id: format!("deny-{}-{i}", d.entity.to_ascii_lowercase()),
-        entity: d.entity.clone(),
-        description: "deny-list terms".into(),
-        patterns: Vec::new(),
-        literals: d.terms.clone(),
-        case_insensitive: d.case_insensitive,
-        validator: None,
-        score: 1.0,
-        context: Vec::new(),
-        negative_context: Vec::new(),
-        context_required: false,
-        context_boost: None,
-        triggers: Vec::new(),
-        examples: Vec::new(),
-        negative_examples: Vec::new(),
-        enabled: true,
-        max_len: None,
-    }
-}
-
-fn syntax() -> regex_automata::util::syntax::Config {
-    regex_automata::util::syntax::Config::new()
-        .unicode(false)
-        .utf8(false)
-}
-
-fn literal_pattern(lits: &[String], ci: bool) -> String {
-    let alts: Vec<String> = lits
-        .iter()
-        .map(|l| {
-            let mut p = String::new();
-            if l.as_bytes()[0].is_ascii_alphanumeric() {
-                p.push_str(r"(?-u:\b)");
-            }
-            p.push_str(&regex_syntax::escape(l));
-            if l.as_bytes()[l.len() - 1].is_ascii_alphanumeric() {
-                p.push_str(r"(?-u:\b)");
-            }
-            p
-        })
-        .collect();
-    format!("{}(?:{})", if ci { "(?i)" } else { "" }, alts.join("|"))
-}
-
-/// Builds forward and reverse dense DFAs for small patterns (a few KB each, under a
-/// millisecond); `None` when the patterns are too large for that: the lazy DFA serves them.
-fn build_dense(patterns: &[String]) -> Option<DenseRegex> {
-    const LIMIT: usize = 128 << 10;
-    // Large NFAs make large DFAs: do not spend time on an attempt that will fail.
-    let nfa = regex_automata::nfa::thompson::Compiler::new()
-        .syntax(syntax())
-        .configure(regex_automata::nfa::thompson::Config::new().utf8(false))
-        .build_many(patterns)
-        .ok()?;
-    if nfa.states().len() > 400 {
-        return None;
-    }
-    let config = dense::Config::new()
-        .dfa_size_limit(Some(LIMIT))
-        .determinize_size_limit(Some(4 * LIMIT))
-        .minimize(false);
-    DenseRegex::builder()
-        .syntax(syntax())
-        .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
-        .dense(config)
-        .build_many(patterns)
-        .ok()
-}
-
-/// Whether `word` occurs in `text` as a whole word (ASCII, case-insensitive keys).
-fn contains_word(t: &[u8], w: &[u8]) -> bool {
-    if w.is_empty() || w.len() > t.len() {
-        return false;
-    }
-    (0..=t.len() - w.len())
-        .filter(|&i| &t[i..i + w.len()] == w)
-        .any(|i| {
-            let before = i.checked_sub(1).map(|j| t[j]);
-            let after = t.get(i + w.len()).copied();
-            !before.is_some_and(|b| b.is_ascii_alphanumeric())
-                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
-        })
-}
-
-/// Whether some match of `hir` can contain an ASCII white-space byte.
-fn can_match_space(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-    let ws = |b: u8| b.is_ascii_whitespace();
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => false,
-        HirKind::Literal(l) => l.0.iter().copied().any(ws),
-        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| (r.start()..=r.end()).any(ws)),
-        HirKind::Class(Class::Unicode(c)) => c
-            .ranges()
-            .iter()
-            .any(|r| (r.start()..=r.end()).any(|ch| ch.is_ascii() && ws(ch as u8))),
-        HirKind::Repetition(r) => can_match_space(&r.sub),
-        HirKind::Capture(c) => can_match_space(&c.sub),
-        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(can_match_space),
-    }
-}
-
-fn sep_mask(b: u8) -> u16 {
-    match b {
-        b'.' => 1,
-        b':' => 2,
-        b'-' => 4,
-        b' ' => 8,
-        b'/' => 16,
-        b'(' | b')' => 32,
-        b'+' => 64,
-        b'a'..=b'z' | b'A'..=b'Z' => 128,
-        _ => 256,
-    }
-}
-
-enum Trig {
-    /// A digit trigger (its `joiners` index and `rule` are set when the rule is compiled) and
-    /// the bytes of its joiner set.
-    Digits(DigitTrigger, Vec<u8>),
-    Literals {
-        lits: Vec<Vec<u8>>,
-        near: bool,
-        before: Option<u32>,
-    },
-    Hex,
-    Full,
-}
-
-fn triggers_of(spec: &RuleSpec, hir: &[regex_syntax::hir::Hir]) -> Vec<Trig> {
-    if !spec.triggers.is_empty() {
-        return spec.triggers.iter().map(trig_of).collect();
-    }
-    if !spec.literals.is_empty() {
-        return vec![Trig::Literals {
-            lits: spec
-                .literals
-                .iter()
-                .map(|s| s.as_bytes().to_vec())
-                .collect(),
-            near: false,
-            before: None,
-        }];
-    }
-    // No trigger given: use the patterns' required prefix literals when there are some.
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut lits = Vec::new();
-    for h in hir {
-        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(h);
-        match seq.literals() {
-            Some(ls) if !ls.is_empty() && ls.iter().all(|l| l.as_bytes().len() >= 2) => {
-                lits.extend(ls.iter().map(|l| l.as_bytes().to_vec()));
-            }
-            _ => return vec![Trig::Full],
-        }
-    }
-    if lits.is_empty() || lits.len() > 256 {
-        return vec![Trig::Full];
-    }
-    vec![Trig::Literals {
-        lits,
-        near: false,
-        before: None,
-    }]
-}
-
-fn trig_of(t: &TriggerSpec) -> Trig {
-    if let Some(min) = t.digits {
-        let requires = t
-            .requires
-            .as_deref()
-            .unwrap_or("")
-            .bytes()
-            .fold(0u16, |m, b| m | sep_mask(b));
-        let joiners = t.joiners.as_deref().unwrap_or(DEFAULT_JOINERS);
-        Trig::Digits(
-            DigitTrigger {
-                min,
-                max_digits: t.max_digits,
-                joiners: 0,
-                letter_before: t.letter_before.unwrap_or(0),
-                letter_after: t.letter_after.unwrap_or(0),
-                skip_dates: t.skip_dates,
-                requires,
-                requires_count: t.requires_count.unwrap_or(1),
-                token: t.token.unwrap_or(0),
-                rule: 0,
-            },
-            joiners.bytes().collect(),
-        )
-    } else if t.hex_delimited {
-        Trig::Hex
-    } else {
-        Trig::Literals {
-            lits: t.literals.iter().map(|s| s.as_bytes().to_vec()).collect(),
-            near: t.near,
-            before: t.before,
-        }
-    }
-}
-
-fn compile(
-    specs: Vec<(String, RuleSpec)>,
-    allow: &AllowSpec,
-    min_score: f32,
-) -> Result<Engine, BuildError> {
-    // One dictionary, matched case-insensitively in one pass, holds the trigger literals and
-    // the context words. Entry ids double as context-word ids.
-    let mut dict = Dictionary::default();
-    let mut rules = Vec::with_capacity(specs.len());
-    let mut digit = Vec::new();
-    let mut joiners: Vec<[bool; 256]> = Vec::new();
-    let mut leaders_triggers: std::collections::HashMap<String, Vec<TriggerSpec>> =
-        std::collections::HashMap::new();
-    let mut hex = Vec::new();
-    let mut full = Vec::new();
-
-    for (source, spec) in specs {
-        let err = |e: BuildError| e.in_source(&source).in_rule(&spec.id);
-        let patterns = if spec.literals.is_empty() {
-            spec.patterns.clone()
-        } else {
-            vec![literal_pattern(&spec.literals, spec.case_insensitive)]
-        };
-        let mut hirs = Vec::new();
-        let mut max_len = Some(0usize);
-        for (index, p) in patterns.iter().enumerate() {
-            let hir = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(p)
-                .map_err(|e| {
-                    err(BuildError::new(BuildErrorKind::Pattern {
-                        index,
-                        message: e.to_string(),
-                    }))
-                })?;
-            if hir.properties().minimum_len() == Some(0) {
-                return Err(err(BuildError::new(BuildErrorKind::Invalid(format!(
-                    "pattern {index} can match the empty string"
-                )))));
-            }
-            max_len = match (max_len, hir.properties().maximum_len()) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                _ => None,
-            };
-            hirs.push(hir);
-        }
-        if let Some(declared) = spec.max_len {
-            max_len = Some(max_len.map_or(declared, |m| m.min(declared)));
-        }
-        let trigs = triggers_of(&spec, &hirs);
-        // A rule searched only in small windows gains nothing from the regex's own literal
-        // prefilter; one that scans whole inputs does.
-        let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
-        let regex = Regex::builder()
-            .syntax(syntax())
-            .configure(
-                Regex::config()
-                    .utf8_empty(false)
-                    .auto_prefilter(whole_input),
-            )
-            .build_many(&patterns)
-            .map_err(|e| {
-                err(BuildError::new(BuildErrorKind::Pattern {
-                    index: e.pattern().map_or(0, |p| p.as_usize()),
-                    message: e.to_string(),
-                }))
-            })?;
-        let value_group = regex
-            .group_info()
-            .to_index(regex_automata::PatternID::ZERO, "value");
-        // Digit rules run many times on small windows: a prebuilt DFA pays off there.
-        let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
-        let dense = if value_group.is_none() && digit_triggered {
-            build_dense(&patterns)
-        } else {
-            None
-        };
-        if value_group.is_some() && patterns.len() > 1 {
-            // Every pattern must name the group for captures to be meaningful.
-            for pid in 1..patterns.len() {
-                let pid = regex_automata::PatternID::new(pid)
-                    .map_err(|e| err(BuildError::new(BuildErrorKind::Invalid(e.to_string()))))?;
-                if regex.group_info().to_index(pid, "value") != value_group {
-                    return Err(err(BuildError::new(BuildErrorKind::Invalid(
-                        "when one pattern has a `value` group, all must have it at the same position".into(),
-                    ))));
-                }
-            }
-        }
-        let validator = match &spec.validator {
-            Some(v) => Some(
-                v.parse::<Validator>()
-                    .map_err(|e| err(BuildError::new(BuildErrorKind::Invalid(e.to_string()))))?,
-            ),
-            None => None,
-        };
-        let max_bare = validator
-            .and_then(Validator::ceiling)
-            .map_or(spec.score, |c| c.max(spec.score));
-        let boost = spec.context_boost.unwrap_or(DEFAULT_BOOST);
-        let max_reach = if spec.context.is_empty() {
-            max_bare
-        } else {
-            (max_bare + boost).min(1.0)
-        };
-        if max_reach < min_score {
-            // Can never be reported at this threshold: leave it out of the search.
-            continue;
-        }
-        // Same patterns, triggers and bounds as an earlier rule: search once, validate twice.
-        let leader = rules.iter().position(|r: &Rule| {
-            !r.follows
-                && r.patterns == patterns
-                && r.value_group.is_none()
-                && value_group.is_none()
-                && r.max_len == max_len
-                && leaders_triggers.get(&(r.id.to_string())) == Some(&spec.triggers)
-        });
-        let idx = u32::try_from(rules.len()).map_err(|_| {
-            err(BuildError::new(BuildErrorKind::Invalid(
-                "too many rules".into(),
-            )))
-        })?;
-        if let Some(l) = leader {
-            rules[l].followers.push(idx);
-        } else {
-            leaders_triggers.insert(spec.id.clone(), spec.triggers.clone());
-        }
-        for t in if leader.is_some() { Vec::new() } else { trigs } {
-            match t {
-                Trig::Digits(trigger, set) => {
-                    let mut table = [false; 256];
-                    for b in set {
-                        table[usize::from(b)] = true;
-                    }
-                    let k = match joiners.iter().position(|t| *t == table) {
-                        Some(k) => k,
-                        None if joiners.len() < 8 => {
-                            joiners.push(table);
-                            joiners.len() - 1
-                        }
-                        None => {
-                            return Err(err(BuildError::new(BuildErrorKind::Invalid(
-                                "more than 8 distinct `joiners` sets across the rules".into(),
-                            ))))
-                        }
-                    };
-                    digit.push(DigitTrigger {
-                        joiners: k,
-                        rule: idx,
-                        ..trigger
-                    });
-                }
-                Trig::Literals { lits, near, before } => {
-                    for l in lits {
-                        let e = dict.entry(&l);
-                        dict.owners[e].push(LiteralOwner {
-                            rule: idx,
-                            near,
-                            before,
-                        });
-                    }
-                }
-                Trig::Hex => hex.push(idx),
-                Trig::Full => full.push(idx),
-            }
-        }
-        let context: Vec<u32> = spec
-            .context
-            .iter()
-            .map(|w| dict.entry(w.as_bytes()) as u32)
-            .collect();
-        let negative: Vec<u32> = spec
-            .negative_context
-            .iter()
-            .map(|w| dict.entry(w.as_bytes()) as u32)
-            .collect();
-        rules.push(Rule {
-            id: spec.id.as_str().into(),
-            entity: spec.entity.as_str().into(),
-            description: spec.description.clone(),
-            source: source.clone(),
-            patterns: patterns.clone(),
-            regex,
-            dense,
-            value_group,
-            validator,
-            score: spec.score,
-            boost,
-            context,
-            negative,
-            context_required: spec.context_required,
-            max_len,
-            no_space: !hirs.iter().any(can_match_space),
-            followers: Vec::new(),
-            follows: leader.is_some(),
-            digit_reach: hirs
-                .iter()
-                .map(crate::shape::Shape::of)
-                .map(|sh| sh.reach(CLUSTER_GAP))
-                .try_fold(crate::shape::Reach { lead: 0, trail: 0 }, |acc, r| {
-                    r.map(|r| crate::shape::Reach {
-                        lead: acc.lead.max(r.lead),
-                        trail: acc.trail.max(r.trail),
-                    })
-                }),
-            max_bare,
-            max_reach,
-            digit_triggered,
-            examples: spec.examples.clone(),
-            negative_examples: spec.negative_examples.clone(),
-        });
-    }
-    digit.sort_by_key(|t| t.min);
-    // Matches are reported leftmost-longest: a word inside a longer entry ("card" in "card
-    // number") is seen as the longer one. So a rule's context set holds every entry that
-    // contains one of its words as a whole word, and an entry triggers the rules of every
-    // trigger literal inside it.
-    for rule in &mut rules {
-        for set in [&mut rule.context, &mut rule.negative] {
-            let mut ids: Vec<u32> = Vec::new();
-            for &w in set.iter() {
-                let word = dict.keys[w as usize].clone();
-                for (id, key) in dict.keys.iter().enumerate() {
-                    if contains_word(key, &word) {
-                        ids.push(id as u32);
-                    }
-                }
-            }
-            ids.sort_unstable();
-            ids.dedup();
-            *set = ids;
-        }
-    }
-    let dictionary = dict.build()?;
-    let allow_regex = if allow.patterns.is_empty() {
-        None
-    } else {
-        let anchored: Vec<String> = allow
-            .patterns
-            .iter()
-            .map(|p| format!("^(?:{p})$"))
-            .collect();
-        Some(
-            Regex::builder()
-                .syntax(syntax())
-                .build_many(&anchored)
-                .map_err(|e| {
-                    BuildError::new(BuildErrorKind::Invalid(format!("allow pattern: {e}")))
-                })?,
-        )
-    };
-    let max_len = rules
-        .iter()
-        .try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
-    Ok(Engine {
-        inner: Arc::new(Inner {
-            rules,
-            digit,
-            joiner_bits: {
-                let mut bits = [0u8; 256];
-                for (k, table) in joiners.iter().enumerate() {
-                    for (b, &yes) in table.iter().enumerate() {
-                        if yes {
-                            bits[b] |= 1 << k;
-                        }
-                    }
-                }
-                bits
-            },
-            joiners,
-            hex,
-            full,
-            dictionary,
-            allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
-            allow_regex,
-            min_score,
-            max_len,
-            id: {
-                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
-        }),
-    })
-}
-
-/// A rule a literal triggers: whether the literal is a nearby context word rather than part of
-/// the match, and how far before the literal a match may start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct LiteralOwner {
-    rule: u32,
-    near: bool,
-    before: Option<u32>,
-}
-
-#[derive(Default)]
-struct Dictionary {
-    keys: Vec<Vec<u8>>,
-    owners: Vec<Vec<LiteralOwner>>,
-}
-
-/// The compiled dictionary: one automaton, and per entry the rules it triggers.
-struct CompiledDictionary {
-    ac: AhoCorasick,
-    owners: Vec<Vec<LiteralOwner>>,
-}
-
-impl Dictionary {
-    /// The id of `key` (ASCII case folded), added if new.
-    fn entry(&mut self, key: &[u8]) -> usize {
-        let key = key.to_ascii_lowercase();
-        match self.keys.iter().position(|k| *k == key) {
-            Some(i) => i,
-            None => {
-                self.keys.push(key);
-                self.owners.push(Vec::new());
-                self.keys.len() - 1
-            }
-        }
-    }
-
-    fn build(self) -> Result<Option<CompiledDictionary>, BuildError> {
-        if self.keys.is_empty() {
-            return Ok(None);
-        }
-        // An entry found in place of a shorter trigger literal it contains triggers that
-        // literal's rules too; the literal then sits `at` bytes into it.
-        let owners: Vec<Vec<LiteralOwner>> = self
-            .keys
-            .iter()
-            .map(|long| {
-                let mut all: Vec<LiteralOwner> = Vec::new();
-                for (short, own) in self.keys.iter().zip(&self.owners) {
-                    let at = (short.len() <= long.len())
-                        .then(|| {
-                            long.windows(short.len())
-                                .position(|x| x == short.as_slice())
-                        })
-                        .flatten();
-                    if let Some(at) = at {
-                        for o in own {
-                            let shifted = LiteralOwner {
-                                before: o.before.map(|b| b + at as u32),
-                                ..*o
-                            };
-                            if !all.contains(&shifted) {
-                                all.push(shifted);
-                            }
-                        }
-                    }
-                }
-                all
-            })
-            .collect();
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(AcMatchKind::LeftmostLongest)
-            .build(&self.keys)
-            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
-        Ok(Some(CompiledDictionary { ac, owners }))
-    }
 }
 
 /// The first ASCII digit at or after `from`.

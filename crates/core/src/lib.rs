@@ -21,15 +21,17 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod compile;
 mod engine;
 mod error;
 mod rules;
 mod shape;
 mod validators;
 
+pub use compile::EngineBuilder;
 pub use engine::{
-    Engine, EngineBuilder, ExampleFailure, Finding, RuleFilter, RuleInfo, ScanOptions, Scratch,
-    CONTEXT_AFTER, CONTEXT_BEFORE, DEFAULT_MIN_SCORE,
+    Engine, ExampleFailure, Finding, RuleFilter, RuleInfo, ScanOptions, Scratch, CONTEXT_AFTER,
+    CONTEXT_BEFORE, DEFAULT_MIN_SCORE,
 };
 pub use error::{BuildError, BuildErrorKind};
 pub use validators::{UnknownValidator, Validator};
