@@ -89,6 +89,13 @@ enum RulesCommand {
         #[arg(long, conflicts_with = "json")]
         patterns: bool,
     },
+    /// Show one rule: patterns, validator, context words, and what it finds in its examples.
+    Explain {
+        /// The rule id (see `rules list`).
+        id: String,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
     /// Run every rule's examples and negative examples (the built-ins, or FILE's rules).
     Check {
         /// A rule file to check instead of the built-in rules.
@@ -130,6 +137,7 @@ fn main() -> ExitCode {
             patterns,
         }) => list_rules(&engine, json, patterns),
         Command::Rules(RulesCommand::Check { file }) => check_rules(file.as_deref()),
+        Command::Rules(RulesCommand::Explain { id, engine }) => explain_rule(&id, &engine),
         Command::Eval(a) => eval(&a),
     };
     match result {
@@ -377,6 +385,63 @@ fn list_rules(a: &EngineArgs, json: bool, patterns: bool) -> Result<u8> {
         }
     }
     out.flush()?;
+    Ok(0)
+}
+
+fn explain_rule(id: &str, a: &EngineArgs) -> Result<u8> {
+    let engine = a.build()?;
+    let Some(r) = engine.rules().find(|r| r.id == id) else {
+        bail!("no rule '{id}' (at this threshold; see `redactyl rules list --min-score 0`)");
+    };
+    let mut out = io::stdout().lock();
+    writeln!(out, "rule        {}", r.id)?;
+    writeln!(out, "entity      {}", r.entity)?;
+    writeln!(out, "what        {}", r.description)?;
+    writeln!(out, "from        {}", r.source)?;
+    writeln!(
+        out,
+        "score       {:.2}{}",
+        r.score,
+        if r.context_required {
+            " (context required)"
+        } else {
+            ""
+        }
+    )?;
+    let max = r
+        .max_len
+        .map_or("unbounded".to_string(), |l| format!("{l} bytes"));
+    writeln!(out, "max match   {max}")?;
+    match r.validator {
+        Some(v) => {
+            let desc = redactyl::Validator::ALL
+                .iter()
+                .find(|x| x.name() == v)
+                .map_or("", |x| x.description());
+            writeln!(out, "validator   {v}: {desc}")?;
+        }
+        None => writeln!(out, "validator   none")?,
+    }
+    for p in r.patterns {
+        writeln!(out, "pattern     {p}")?;
+    }
+    writeln!(out, "context     {}", r.context.join(", "))?;
+    writeln!(out, "against     {}", r.negative_context.join(", "))?;
+    // Examples are the rule author's own strings, not scanned data.
+    let mut scratch = engine.scratch();
+    let only = redactyl::ScanOptions::new()
+        .filter(engine.filter_rule(id))
+        .min_score(0.0);
+    for (label, texts) in [("example", r.examples), ("negative", r.negative_examples)] {
+        for t in texts {
+            let found: Vec<String> = engine
+                .scan_with(&mut scratch, t.as_bytes(), &only)
+                .iter()
+                .map(|f| format!("{:?} {:.2}", &t[f.range()], f.score()))
+                .collect();
+            writeln!(out, "{label:<11} {t:?} -> [{}]", found.join(", "))?;
+        }
+    }
     Ok(0)
 }
 

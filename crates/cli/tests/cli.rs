@@ -121,6 +121,18 @@ fn rules_check_and_list() {
 }
 
 #[test]
+fn rules_explain_shows_a_rule() {
+    let out = run(&["rules", "explain", "us-ssn"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("entity      US_SSN"), "{stdout}");
+    assert!(stdout.contains("validator   us_ssn: US SSN"), "{stdout}");
+    assert!(stdout.contains("social security"), "{stdout}");
+    let out = run(&["rules", "explain", "no-such-rule"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn rules_check_reports_a_failing_example() {
     let f = temp(
         "rules.toml",

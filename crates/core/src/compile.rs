@@ -538,6 +538,8 @@ fn compile(
             boost,
             context,
             negative,
+            context_words: spec.context.clone(),
+            negative_words: spec.negative_context.clone(),
             context_required: spec.context_required,
             max_len,
             no_space: !hirs.iter().any(can_match_space),

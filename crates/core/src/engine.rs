@@ -85,6 +85,9 @@ pub(crate) struct Rule {
     pub(crate) boost: f32,
     pub(crate) context: Vec<u32>,
     pub(crate) negative: Vec<u32>,
+    /// The context words as written (for listings).
+    pub(crate) context_words: Vec<String>,
+    pub(crate) negative_words: Vec<String>,
     pub(crate) context_required: bool,
     pub(crate) max_len: Option<usize>,
     /// No match can contain white space.
@@ -283,6 +286,14 @@ pub struct RuleInfo<'a> {
     pub max_len: Option<usize>,
     /// The rule's patterns as compiled (literal lists appear as one alternation).
     pub patterns: &'a [String],
+    /// Words that raise the score when near.
+    pub context: &'a [String],
+    /// Words that lower it when in front of the value.
+    pub negative_context: &'a [String],
+    /// Texts the rule must find something in.
+    pub examples: &'a [String],
+    /// Texts it must find nothing in.
+    pub negative_examples: &'a [String],
 }
 
 /// An example of a rule that did not behave as its definition says.
@@ -428,6 +439,10 @@ impl Engine {
             context_required: r.context_required,
             max_len: r.max_len,
             patterns: &r.patterns,
+            context: &r.context_words,
+            negative_context: &r.negative_words,
+            examples: &r.examples,
+            negative_examples: &r.negative_examples,
         })
     }
 
