@@ -19,6 +19,8 @@ pub const CONTEXT_AFTER: usize = 40;
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 /// Default increase of a score when a context word is near.
 pub(crate) const DEFAULT_BOOST: f32 = 0.35;
+/// How far in front of a value a negative context word counts (a label names what follows it).
+const NEGATIVE_REACH: usize = 24;
 /// Decrease of a score when a negative context word is near.
 const NEGATIVE_PENALTY: f32 = 0.4;
 /// Bytes that join digit groups into one chain unless a rule says otherwise.
@@ -991,28 +993,22 @@ impl Engine {
             let rule = &self.inner.rules[c.rule as usize];
             if !rule.context.is_empty() || !rule.negative.is_empty() {
                 self.context_words(s, hay, &c);
-                let nearest = |set: &[u32], before_only: bool| {
-                    s.words
-                        .iter()
-                        .filter(|(w, _, after)| {
-                            !(before_only && *after) && set.binary_search(w).is_ok()
-                        })
-                        .map(|&(_, d, _)| d)
-                        .min()
-                };
-                // Both kinds near: the nearer one decides ("call me back" ... "order 4273695192").
-                let (p, n) = (nearest(&rule.context, false), nearest(&rule.negative, true));
-                let pos = p.is_some_and(|p| n.is_none_or(|n| p < n));
-                let neg = n.is_some_and(|n| p.is_none_or(|p| n <= p));
+                // Cue words anywhere in the window raise the score; a label of another kind of
+                // id right in front of the value ("order 4273695192") lowers it. Both may
+                // apply ("call me about my order at 415-555-0132").
+                let pos = s
+                    .words
+                    .iter()
+                    .any(|(w, _, _)| rule.context.binary_search(w).is_ok());
+                let neg = s.words.iter().any(|&(w, d, after)| {
+                    !after && d <= NEGATIVE_REACH && rule.negative.binary_search(&w).is_ok()
+                });
                 if rule.context_required && !pos {
                     continue;
                 }
-                if pos {
-                    c.score = (c.score + rule.boost).min(1.0);
-                }
-                if neg {
-                    c.score = (c.score - NEGATIVE_PENALTY).max(0.0);
-                }
+                let boost = if pos { rule.boost } else { 0.0 };
+                let penalty = if neg { NEGATIVE_PENALTY } else { 0.0 };
+                c.score = (c.score + boost - penalty).clamp(0.0, 1.0);
             }
             if c.score < min_score || (min_score <= 0.0 && c.score <= 0.0) {
                 continue;
