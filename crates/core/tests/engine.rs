@@ -113,6 +113,19 @@ fn context_raises_and_is_required() {
     // SWIFT codes need their context word.
     assert!(found(&e, "DEUTDEFF500").is_empty());
     assert_eq!(found(&e, "SWIFT: DEUTDEFF500")[0].0, "SWIFT_CODE");
+    // A label right in front pushes a bare number down; a cue word elsewhere does not save it.
+    assert!(found(
+        &e,
+        "You can call us. Replacement for order 4273695192 shipped"
+    )
+    .is_empty());
+    // A well-formed phone number survives a label further away.
+    assert_eq!(
+        found(&e, "call me about my order at 415-555-0132 please")[0].0,
+        "PHONE_NUMBER"
+    );
+    // Context after the value stops at the end of its sentence.
+    assert!(found(&e, "Tracking shows 362133800691 today. Which account?").is_empty());
 }
 
 #[test]
