@@ -68,6 +68,33 @@ fn findings_exit_one_without_raw_values() {
 }
 
 #[test]
+fn a_closed_pipe_is_a_quiet_exit() {
+    use std::io::{BufRead, BufReader};
+    let big = "mail a@b.io or call 415-555-0132\n".repeat(200_000);
+    let f = temp("big.txt", big.as_bytes());
+    let mut child = bin()
+        .args(["scan", f.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone now.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("\"finding\""));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
 fn show_values_opt_in() {
     let out = run(&["scan", "--show-values", "-"], b"jane.doe@example.com");
     assert_eq!(lines(&out)[0]["value"], "jane.doe@example.com");
