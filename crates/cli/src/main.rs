@@ -190,21 +190,44 @@ struct ErrorLine<'a> {
 }
 
 #[derive(Serialize)]
+struct SkippedLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    path: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
 struct SummaryLine {
     #[serde(rename = "type")]
     kind: &'static str,
     files: usize,
+    skipped: usize,
     bytes: usize,
     findings: usize,
     errors: usize,
 }
 
-/// Files under `path` (itself if a file), sorted, not following symbolic links.
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>) {
-    let meta = match std::fs::symlink_metadata(path) {
+/// What walking the inputs found: files to scan, paths passed over (with why), failures.
+#[derive(Default)]
+struct Inputs {
+    files: Vec<PathBuf>,
+    skipped: Vec<(PathBuf, &'static str)>,
+    errors: Vec<(PathBuf, String)>,
+}
+
+/// Files under `path` (itself if a file), sorted. Links inside directories are not followed
+/// (they could lead out of the tree or loop); a path named on the command line is.
+fn collect_files(path: &Path, named: bool, found: &mut Inputs) {
+    let meta = if named {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    };
+    let meta = match meta {
         Ok(m) => m,
         Err(e) => {
-            errors.push((path.to_path_buf(), e.to_string()));
+            found.errors.push((path.to_path_buf(), e.to_string()));
             return;
         }
     };
@@ -212,18 +235,24 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf,
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
-                errors.push((path.to_path_buf(), e.to_string()));
+                found.errors.push((path.to_path_buf(), e.to_string()));
                 return;
             }
         };
         entries.sort();
         for e in entries {
-            collect_files(&e, out, errors);
+            collect_files(&e, false, found);
         }
     } else if meta.is_file() {
-        out.push(path.to_path_buf());
+        found.files.push(path.to_path_buf());
     } else if meta.file_type().is_symlink() {
-        errors.push((path.to_path_buf(), "symbolic link not followed".into()));
+        found
+            .skipped
+            .push((path.to_path_buf(), "symbolic link not followed"));
+    } else {
+        found
+            .skipped
+            .push((path.to_path_buf(), "not a regular file"));
     }
 }
 
@@ -233,7 +262,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut inputs: Vec<Option<PathBuf>> = Vec::new();
-    let mut errors: Vec<(PathBuf, String)> = Vec::new();
+    let mut found = Inputs::default();
     if a.paths.is_empty() {
         inputs.push(None);
     }
@@ -241,13 +270,24 @@ fn scan(a: &ScanArgs) -> Result<u8> {
         if p.as_os_str() == "-" {
             inputs.push(None);
         } else {
-            let mut files = Vec::new();
-            collect_files(p, &mut files, &mut errors);
-            inputs.extend(files.into_iter().map(Some));
+            collect_files(p, true, &mut found);
+            inputs.extend(found.files.drain(..).map(Some));
         }
     }
+    let mut errors = found.errors;
     for (p, e) in &errors {
         write_error(&mut out, &p.display().to_string(), e.clone())?;
+    }
+    for (p, why) in &found.skipped {
+        serde_json::to_writer(
+            &mut out,
+            &SkippedLine {
+                kind: "skipped",
+                path: &p.display().to_string(),
+                reason: why,
+            },
+        )?;
+        out.write_all(b"\n")?;
     }
     let (mut files, mut bytes, mut total) = (0usize, 0usize, 0usize);
     let mut buf = Vec::new();
@@ -294,6 +334,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     let summary = SummaryLine {
         kind: "summary",
         files,
+        skipped: found.skipped.len(),
         bytes,
         findings: total,
         errors: errors.len(),

@@ -125,11 +125,15 @@ fn directories_are_walked() {
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("a.txt"), b"nothing").unwrap();
     std::fs::write(dir.join("sub/b.txt"), b"SSN 078-05-1123").unwrap();
+    let _ = std::os::unix::fs::symlink("/etc/hostname", dir.join("link"));
     let out = run(&["scan", dir.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(1));
     let l = lines(&out);
-    assert!(l[0]["path"].as_str().unwrap().ends_with("sub/b.txt"));
+    assert_eq!(l[0]["type"], "skipped");
+    assert!(l[0]["path"].as_str().unwrap().ends_with("link"));
+    assert!(l[1]["path"].as_str().unwrap().ends_with("sub/b.txt"));
     assert_eq!(l.last().unwrap()["files"], 2);
+    assert_eq!(l.last().unwrap()["skipped"], 1);
 }
 
 #[test]
