@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""A second set of hand-written hard cases, written without running the detector first; its
+first-run results were reported before any change they prompted.
+
+`python3 corpora/blind_cases.py` rewrites corpora/support_blind_test.jsonl."""
+import json, os
+R = [
+ ["[11:02] Customer: hey its me again, my number changed to ", ("PHONE_NUMBER","(312) 555-0199"), " fyi"],
+ ["[11:03] Agent Sam: got it. I also see an old one on file, ", ("PHONE_NUMBER","312.555.0142"), ", want me to delete it?"],
+ ["Order 5512 3901 8842 1107 was cancelled by the warehouse (stock issue), no charge was made."],
+ ["Please refund to the Mastercard ", ("CREDIT_CARD","5425-2334-3010-9903"), " rather than store credit."],
+ ["She read the card out as ", ("CREDIT_CARD","4000 0566 5566 5556"), ", expiry 12/28, CVC withheld."],
+ ["Zendesk ticket 4471203 linked to Jira SUP-2291; SLA breach at 16:45 CET."],
+ ["The customer's SSN ends in 4321 — we never store the full number in notes."],
+ ["Verification done with SSN ", ("US_SSN","001-01-0001"), " and DOB on file."],
+ ["New shipping address confirmed, apartment 12B, gate code 4490#, leave with concierge."],
+ ["Reply-to: ", ("EMAIL_ADDRESS","maria.gonzalez@correo.example.es"), "; cc: ", ("EMAIL_ADDRESS","support+1234@help.example.com")],
+ ["Server logs show requests from ", ("IP_ADDRESS","172.16.254.1"), " and ", ("IP_ADDRESS","fe80::1ff:fe23:4567:890a"), " before the lockout."],
+ ["Docs say to set timeout=30000 and retries=5 in config.yaml (no secrets here)."],
+ ["export GITHUB_TOKEN=", ("SECRET","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")],
+ ["He pasted his password in chat: ", ("SECRET","Summer2024!Blue"), " — I asked him to change it."],
+ ["The password reset email was sent twice; the first link expired after 15 minutes."],
+ ["Kindly transfer the deposit to ", ("IBAN_CODE","NL91 ABNA 0417 1643 00"), " (ABN AMRO)."],
+ ["Our VAT number is GB 123 4567 89 and company registration 09876543."],
+ ["Customer's German tax ID ", ("DE_TAX_ID","65929970489"), " for the invoice correction."],
+ ["My NHS number is ", ("UK_NHS","943 476 5919"), " if the clinic asks."],
+ ["Please quote claim number 2024-117-55803 in any reply."],
+ ["Router serial 7X9-221-004-51, MAC ", ("MAC_ADDRESS","a4-5e-60-c2-19-7b"), ", firmware 2.4.1.77."],
+ ["Customer in Dublin, call ", ("PHONE_NUMBER","+353 1 555 0123"), " or mobile ", ("PHONE_NUMBER","087 123 4567"), "."],
+ ["Delivered 3 of 4 items; item 4 (SKU 840023-11) is backordered until 2025-01-15."],
+ ["Aadhaar given for KYC: ", ("IN_AADHAAR","2345 6789 0124"), "; PAN ", ("IN_PAN","ABCPE1234F"), "."],
+ ["Price match request: competitor sells it at 1,249.99 USD, ours is 1,299.00 USD."],
+]
+out = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'support_blind_test.jsonl'), 'w')
+for i, segs in enumerate(R):
+    text=''; spans=[]
+    for s in segs:
+        if isinstance(s, tuple):
+            lab,t=s; st=len(text.encode()); text+=t; spans.append({"start":st,"end":len(text.encode()),"label":lab})
+        else: text+=s
+    out.write(json.dumps({"id":f"support-blind-{i:03d}","split":"test","text":text,"spans":spans},ensure_ascii=False)+"\n")
