@@ -30,6 +30,33 @@ R = [
  ["Delivered 3 of 4 items; item 4 (SKU 840023-11) is backordered until 2025-01-15."],
  ["Aadhaar given for KYC: ", ("IN_AADHAAR","2345 6789 0124"), "; PAN ", ("IN_PAN","ABCPE1234F"), "."],
  ["Price match request: competitor sells it at 1,249.99 USD, ours is 1,299.00 USD."],
+    # second blind round
+
+ ["Caller: yeah the number on the account should be ", ("PHONE_NUMBER","646-555-0177"), ", not the landline"],
+ ["Agent: thanks, and the last four of the card? Caller: 0005. Agent: perfect."],
+ ["Note: cust asked us to email ", ("EMAIL_ADDRESS","r.oconnor@example.ie"), " instead of calling, prefers mornings"],
+ ["Refund #RF-20931 for $18.40 issued to original payment method on 11/03."],
+ ["From: Priya Raman <", ("EMAIL_ADDRESS","priya.raman@example.in"), ">\nSent: Tuesday, 4 June 2024 10:12\nSubject: RE: case 01842267"],
+ ["Customer provided card ", ("CREDIT_CARD","6011 0009 9013 9424"), " over the phone — should not have been logged."],
+ ["Tracking: 1Z12345E0205271688 (UPS Ground), est. delivery Thu."],
+ ["ip address of the customer's router is ", ("IP_ADDRESS","192.0.2.146"), ", gateway ", ("IP_ADDRESS","192.0.2.1"), " is ours"],
+ ["Tax form received. Customer ITIN ", ("US_ITIN","912-75-1234"), ", filing status single."],
+ ["Ref: order 1122334455, shipment 998877665544, invoice 20240515-001."],
+ ["Please send the replacement to the same address; phone number unchanged (", ("PHONE_NUMBER","+44 7700 900461"), ")."],
+ ["Access key rotated: old key ", ("SECRET","AKIA2OGYBAH6STMMNXNN"), " revoked, new one in the vault."],
+ ["JWT from the failing request: ", ("SECRET","eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MjQyIiwibmFtZSI6IkphbmUifQ.Q9yYd1hFmEwJ7v4m1l6V8HqK8sGkP3tRzWcN2aXbY0E")],
+ ["Model number HX-2200-B, firmware 1.0.44, 2 year warranty from 03/2023."],
+ ["SIN provided for payroll: 046 454 286? no wait that's wrong, it's ", ("CA_SIN","130 692 544"), "."],
+ ["Our call center number ", ("PHONE_NUMBER","1-800-555-0100"), " is printed on the back of the card."],
+ ["Hi, I'm locked out. Username jdoe42, email ", ("EMAIL_ADDRESS","jdoe42@example.com"), ", last login from ", ("IP_ADDRESS","198.51.100.77"), "."],
+ ["The IBAN you gave (", ("IBAN_CODE","GB82 WEST 1234 5698 7654 32"), ") bounced, can you double check it?"],
+ ["Quantity 12, unit price 4.99, subtotal 59.88, shipping 7.50, total 67.38."],
+ ["Delivery window 14:00-16:00, door code 2580, call on arrival ", ("PHONE_NUMBER","0612345678"), "."],
+ ["Bitcoin refund address: ", ("CRYPTO","bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"), " (customer insists)."],
+ ["Error code 0x80070005 when installing update KB5034441."],
+ ["Customer Bob confirmed DOB and the SSN last 4 (6789) on the call."],
+ ["Mobile: ", ("PHONE_NUMBER","+49 171 2345678"), " / Office: ", ("PHONE_NUMBER","+49 30 901820"), "."],
+ ["Ticket merged. Batch 2024-06-04-17, 312 records processed, 3 errors."],
 ]
 out = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'support_blind_test.jsonl'), 'w')
 for i, segs in enumerate(R):
