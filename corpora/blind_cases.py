@@ -57,6 +57,33 @@ R = [
  ["Customer Bob confirmed DOB and the SSN last 4 (6789) on the call."],
  ["Mobile: ", ("PHONE_NUMBER","+49 171 2345678"), " / Office: ", ("PHONE_NUMBER","+49 30 901820"), "."],
  ["Ticket merged. Batch 2024-06-04-17, 312 records processed, 3 errors."],
+    # third blind round: mostly decoys, no personal data
+
+ ["Your order 404-8127364-9923017 has shipped via DHL, waybill 1234567890."],
+ ["Invoice 2024-00387 dated 2024-05-02, due 2024-06-01, amount EUR 1.234,56."],
+ ["Confirmation code 7H3K-9QPL-22XD. Booking reference ABC123. Seat 14C."],
+ ["Case #00932817 escalated to tier 2 at 10:45:12 UTC by agent id 55021."],
+ ["The build 2024.05.17.1 fixed crash 0xC0000005 in module 3.2.1.4."],
+ ["Package weight 2.35 kg, dimensions 30x20x15 cm, zip 94107 warehouse."],
+ ["SKU 0012345678905 (UPC), lot 240517B, expiry 05/2026."],
+ ["Customer has been with us since 2011; lifetime value $12,450.33; 87 orders."],
+ ["Latency p95 412ms, p99 1203ms across 3 regions; error rate 0.42%."],
+ ["Coupon SPRING-2024-4411 applied; savings 15%; new total 212.47."],
+ ["Meeting ID 845 2231 9087, passcode 771204 (internal standup, not customer data)."],
+ ["Serial numbers in this batch: SN2024051700123 to SN2024051700187."],
+ ["GPS 37.7749, -122.4194 recorded for the depot scan at 09:12."],
+ ["Firmware v10.2.0.15 rolled out to 1,204 devices on 2024-05-20."],
+ ["Return label RMA 552-3391-0087 printed; drop-off code 9931."],
+ ["Tracking 420 94107 9205 5901 2345 6789 01 shows in transit."],
+ ["Credit memo CM-889201 for 3 units at 19.99 each, tax 4.20."],
+ ["Priority P1 incident INC0012345 opened 2024-05-18 23:59:59."],
+ ["ISBN 978-3-16-148410-0 is out of stock until July."],
+ ["Our office hours are 9:00-17:30, phones open from 8:30, closed 25/12 and 01/01."],
+ ["Hi, my new phone number is ", ("PHONE_NUMBER","(718) 555-0163"), " and email ", ("EMAIL_ADDRESS","t.alvarez@example.org"), "."],
+ ["Card on file ", ("CREDIT_CARD","5105 1051 0510 5100"), " declined; please update billing."],
+ ["Customer SSN ", ("US_SSN","512-44-9871"), " was read aloud by mistake, please purge the recording."],
+ ["Callback requested at ", ("PHONE_NUMBER","020 7946 0321"), " regarding invoice 2024-00387."],
+ ["Login from ", ("IP_ADDRESS","203.0.113.9"), " flagged; account 88213 temporarily locked."],
 ]
 out = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'support_blind_test.jsonl'), 'w')
 for i, segs in enumerate(R):

@@ -143,6 +143,7 @@ impl Validator {
             | Validator::UsDriverLicense => Some(0.3),
             Validator::UsPassport => Some(0.15),
             Validator::Ipv6 => Some(0.1),
+            Validator::Ipv4 => Some(0.4),
             _ => None,
         }
     }

@@ -33,6 +33,10 @@ pub(super) fn ipv4(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     }
     let text = std::str::from_utf8(addr).ok()?;
     text.parse::<Ipv4Addr>().ok()?;
+    // "3.2.1.4" is more often a version than an address: context decides.
+    if addr.len() == 7 {
+        return Verdict::scored(start, end, 0.4);
+    }
     Verdict::keep(start, end)
 }
 
