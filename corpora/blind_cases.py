@@ -3,7 +3,7 @@
 first-run results were reported before any change they prompted.
 
 `python3 corpora/blind_cases.py` rewrites corpora/support_blind_test.jsonl."""
-import json, os
+from casefile import write_cases
 R = [
  ["[11:02] Customer: hey its me again, my number changed to ", ("PHONE_NUMBER","(312) 555-0199"), " fyi"],
  ["[11:03] Agent Sam: got it. I also see an old one on file, ", ("PHONE_NUMBER","312.555.0142"), ", want me to delete it?"],
@@ -85,11 +85,4 @@ R = [
  ["Callback requested at ", ("PHONE_NUMBER","020 7946 0321"), " regarding invoice 2024-00387."],
  ["Login from ", ("IP_ADDRESS","203.0.113.9"), " flagged; account 88213 temporarily locked."],
 ]
-out = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'support_blind_test.jsonl'), 'w')
-for i, segs in enumerate(R):
-    text=''; spans=[]
-    for s in segs:
-        if isinstance(s, tuple):
-            lab,t=s; st=len(text.encode()); text+=t; spans.append({"start":st,"end":len(text.encode()),"label":lab})
-        else: text+=s
-    out.write(json.dumps({"id":f"support-blind-{i:03d}","split":"test","text":text,"spans":spans},ensure_ascii=False)+"\n")
+write_cases(R, "support_blind_test.jsonl", "support-blind", "redactyl_support_blind")

@@ -3,7 +3,7 @@
 
 The records are written here as segments so that byte offsets are computed, not typed:
 `python3 corpora/hard_cases.py` rewrites corpora/support_hard_test.jsonl."""
-import json
+from casefile import write_cases
 # Each record: list of segments; a segment is a plain string or (label, text).
 R = [
  ["Hi, it's Dana. My new number is ", ("PHONE_NUMBER","07911 123456"), ", the old one ", ("PHONE_NUMBER","0161 496 0000"), " is gone."],
@@ -37,14 +37,4 @@ R = [
  ["MAC of the faulty unit ", ("MAC_ADDRESS","3c:22:fb:9a:10:7e"), "; replaced under warranty W-771204."],
  ["Please verify: is ", ("EMAIL_ADDRESS","ops@example.com"), " still the billing contact? Also cc finance@ on 14/02."],
 ]
-out = open(__import__('os').path.join(__import__('os').path.dirname(__file__), 'support_hard_test.jsonl'), 'w')
-for i, segs in enumerate(R):
-    text = ''; spans = []
-    for s in segs:
-        if isinstance(s, tuple):
-            lab, t = s
-            start = len(text.encode()); text += t
-            spans.append({"start": start, "end": len(text.encode()), "label": lab})
-        else:
-            text += s
-    out.write(json.dumps({"id": f"support-hard-{i:03d}", "corpus": "redactyl_support_hard", "split": "test", "text": text, "spans": spans}, ensure_ascii=False) + "\n")
+write_cases(R, "support_hard_test.jsonl", "support-hard", "redactyl_support_hard")
