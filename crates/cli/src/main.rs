@@ -279,7 +279,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
         write_error(&mut out, &p.display().to_string(), e.clone())?;
     }
     for (p, why) in &found.skipped {
-        serde_json::to_writer(
+        write_json_line(
             &mut out,
             &SkippedLine {
                 kind: "skipped",
@@ -287,7 +287,6 @@ fn scan(a: &ScanArgs) -> Result<u8> {
                 reason: why,
             },
         )?;
-        out.write_all(b"\n")?;
     }
     let (mut files, mut bytes, mut total) = (0usize, 0usize, 0usize);
     let mut buf = Vec::new();
@@ -311,7 +310,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
         let mut line = 1usize;
         let mut line_at = 0usize;
         for f in findings {
-            line += memchr_count(&buf[line_at..f.start()]);
+            line += count_newlines(&buf[line_at..f.start()]);
             line_at = f.start();
             let rec = FindingLine {
                 kind: "finding",
@@ -326,8 +325,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
                     .show_values
                     .then(|| String::from_utf8_lossy(&buf[f.range()]).into_owned()),
             };
-            serde_json::to_writer(&mut out, &rec)?;
-            out.write_all(b"\n")?;
+            write_json_line(&mut out, &rec)?;
         }
         total += findings.len();
     }
@@ -339,8 +337,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
         findings: total,
         errors: errors.len(),
     };
-    serde_json::to_writer(&mut out, &summary)?;
-    out.write_all(b"\n")?;
+    write_json_line(&mut out, &summary)?;
     out.flush()?;
     Ok(if !errors.is_empty() {
         2
@@ -351,13 +348,20 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     })
 }
 
-fn memchr_count(s: &[u8]) -> usize {
+/// One JSON value and a newline: a line of JSON Lines output.
+fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn count_newlines(s: &[u8]) -> usize {
     s.iter().filter(|&&b| b == b'\n').count()
 }
 
 fn write_error(out: &mut impl Write, path: &str, error: String) -> Result<()> {
     eprintln!("redactyl: {path}: {error}");
-    serde_json::to_writer(
+    write_json_line(
         &mut *out,
         &ErrorLine {
             kind: "error",
@@ -365,7 +369,6 @@ fn write_error(out: &mut impl Write, path: &str, error: String) -> Result<()> {
             error,
         },
     )?;
-    out.write_all(b"\n")?;
     Ok(())
 }
 
@@ -404,7 +407,7 @@ fn list_rules(a: &EngineArgs, json: bool, patterns: bool) -> Result<u8> {
                 source: &'a str,
                 description: &'a str,
             }
-            serde_json::to_writer(
+            write_json_line(
                 &mut out,
                 &RuleLine {
                     kind: "rule",
@@ -418,7 +421,6 @@ fn list_rules(a: &EngineArgs, json: bool, patterns: bool) -> Result<u8> {
                     description: r.description,
                 },
             )?;
-            writeln!(out)?;
         } else {
             writeln!(
                 out,
@@ -577,7 +579,7 @@ fn write_predictions(
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
     );
     for (rec, (id, preds)) in records.iter().zip(&report.predictions) {
-        serde_json::to_writer(
+        write_json_line(
             &mut out,
             &Line {
                 id,
@@ -585,7 +587,6 @@ fn write_predictions(
                 spans: preds,
             },
         )?;
-        out.write_all(b"\n")?;
     }
     out.flush()?;
     Ok(())

@@ -356,8 +356,8 @@ fn compile(
     let mut rules = Vec::with_capacity(specs.len());
     let mut digit = Vec::new();
     let mut joiners: Vec<[bool; 256]> = Vec::new();
-    let mut leaders_triggers: std::collections::HashMap<String, Vec<TriggerSpec>> =
-        std::collections::HashMap::new();
+    // Per compiled rule, its triggers as written (rules sharing a search have equal ones).
+    let mut rule_triggers: Vec<Vec<TriggerSpec>> = Vec::new();
     let mut hex = Vec::new();
     let mut full = Vec::new();
 
@@ -397,45 +397,6 @@ fn compile(
             max_len = Some(max_len.map_or(declared, |m| m.min(declared)));
         }
         let trigs = triggers_of(&spec, &hirs);
-        // A rule searched only in small windows gains nothing from the regex's own literal
-        // prefilter; one that scans whole inputs does.
-        let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
-        let regex = Regex::builder()
-            .syntax(syntax())
-            .configure(
-                Regex::config()
-                    .utf8_empty(false)
-                    .auto_prefilter(whole_input),
-            )
-            .build_many(&patterns)
-            .map_err(|e| {
-                err(BuildError::new(BuildErrorKind::Pattern {
-                    index: e.pattern().map_or(0, |p| p.as_usize()),
-                    message: e.to_string(),
-                }))
-            })?;
-        let value_group = regex
-            .group_info()
-            .to_index(regex_automata::PatternID::ZERO, "value");
-        // Digit rules run many times on small windows: a prebuilt DFA pays off there.
-        let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
-        let dense = if value_group.is_none() && digit_triggered {
-            build_dense(&patterns)
-        } else {
-            None
-        };
-        if value_group.is_some() && patterns.len() > 1 {
-            // Every pattern must name the group for captures to be meaningful.
-            for pid in 1..patterns.len() {
-                let pid = regex_automata::PatternID::new(pid)
-                    .map_err(|e| err(BuildError::new(BuildErrorKind::Invalid(e.to_string()))))?;
-                if regex.group_info().to_index(pid, "value") != value_group {
-                    return Err(err(BuildError::new(BuildErrorKind::Invalid(
-                        "when one pattern has a `value` group, all must have it at the same position".into(),
-                    ))));
-                }
-            }
-        }
         let validator = match &spec.validator {
             Some(v) => Some(
                 v.parse::<Validator>()
@@ -456,15 +417,62 @@ fn compile(
             // Can never be reported at this threshold: leave it out of the search.
             continue;
         }
-        // Same patterns, triggers and bounds as an earlier rule: search once, validate twice.
-        let leader = rules.iter().position(|r: &Rule| {
+        // Same patterns, triggers and bounds as an earlier rule without a `value` group:
+        // search once, validate twice.
+        let leader = rules.iter().enumerate().position(|(i, r): (usize, &Rule)| {
             !r.follows
-                && r.patterns == patterns
                 && r.value_group.is_none()
-                && value_group.is_none()
+                && r.patterns == patterns
                 && r.max_len == max_len
-                && leaders_triggers.get(&(r.id.to_string())) == Some(&spec.triggers)
+                && rule_triggers[i] == spec.triggers
         });
+        let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
+        let (regex, dense, value_group) = match leader {
+            Some(l) => (rules[l].regex.clone(), None, None),
+            None => {
+                // A rule searched only in small windows gains nothing from the regex's own literal
+                // prefilter; one that scans whole inputs does.
+                let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
+                let regex = Regex::builder()
+                    .syntax(syntax())
+                    .configure(
+                        Regex::config()
+                            .utf8_empty(false)
+                            .auto_prefilter(whole_input),
+                    )
+                    .build_many(&patterns)
+                    .map_err(|e| {
+                        err(BuildError::new(BuildErrorKind::Pattern {
+                            index: e.pattern().map_or(0, |p| p.as_usize()),
+                            message: e.to_string(),
+                        }))
+                    })?;
+                let value_group = regex
+                    .group_info()
+                    .to_index(regex_automata::PatternID::ZERO, "value");
+                // Digit rules run many times on small windows: a prebuilt DFA pays off there.
+                let dense = if value_group.is_none() && digit_triggered {
+                    build_dense(&patterns)
+                } else {
+                    None
+                };
+                if value_group.is_some() && patterns.len() > 1 {
+                    // Every pattern must name the group for captures to be meaningful.
+                    for pid in 1..patterns.len() {
+                        let pid = regex_automata::PatternID::new(pid).map_err(|e| {
+                            err(BuildError::new(BuildErrorKind::Invalid(e.to_string())))
+                        })?;
+                        if regex.group_info().to_index(pid, "value") != value_group {
+                            return Err(err(BuildError::new(BuildErrorKind::Invalid(
+                                "when one pattern has a `value` group, all must have it at the same position".into(),
+                            ))));
+                        }
+                    }
+                }
+
+                (regex, dense, value_group)
+            }
+        };
         let idx = u32::try_from(rules.len()).map_err(|_| {
             err(BuildError::new(BuildErrorKind::Invalid(
                 "too many rules".into(),
@@ -472,9 +480,8 @@ fn compile(
         })?;
         if let Some(l) = leader {
             rules[l].followers.push(idx);
-        } else {
-            leaders_triggers.insert(spec.id.clone(), spec.triggers.clone());
         }
+        rule_triggers.push(spec.triggers.clone());
         for t in if leader.is_some() { Vec::new() } else { trigs } {
             match t {
                 Trig::Digits(trigger, set) => {
@@ -545,6 +552,7 @@ fn compile(
             no_space: !hirs.iter().any(can_match_space),
             followers: Vec::new(),
             follows: leader.is_some(),
+            // Without a digit layout the window must reach the whole maximum match length.
             digit_reach: hirs
                 .iter()
                 .map(crate::shape::Shape::of)
@@ -554,6 +562,13 @@ fn compile(
                         lead: acc.lead.max(r.lead),
                         trail: acc.trail.max(r.trail),
                     })
+                })
+                .unwrap_or({
+                    let all = max_len.unwrap_or(usize::MAX / 4);
+                    crate::shape::Reach {
+                        lead: all,
+                        trail: all,
+                    }
                 }),
             max_bare,
             max_reach,
@@ -606,6 +621,18 @@ fn compile(
         .try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
     Ok(Engine {
         inner: Arc::new(Inner {
+            plain_min: digit
+                .iter()
+                .filter(|t| t.token == 0)
+                .map(|t| t.min)
+                .min()
+                .unwrap_or(usize::MAX),
+            token_min: digit
+                .iter()
+                .filter(|t| t.token > 0)
+                .map(|t| t.token)
+                .min()
+                .unwrap_or(usize::MAX),
             rules,
             digit,
             joiner_bits: {

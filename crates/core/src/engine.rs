@@ -100,7 +100,7 @@ pub(crate) struct Rule {
     /// Whether this rule's matches come from another rule's searches.
     pub(crate) follows: bool,
     /// How far a match can reach beyond the digit cluster holding its digits, when known.
-    pub(crate) digit_reach: Option<crate::shape::Reach>,
+    pub(crate) digit_reach: crate::shape::Reach,
     /// The highest score a match can have without context words.
     pub(crate) max_bare: f32,
     /// ... and with them.
@@ -167,6 +167,10 @@ pub(crate) struct DigitTrigger {
 pub(crate) struct Inner {
     pub(crate) rules: Vec<Rule>,
     pub(crate) digit: Vec<DigitTrigger>,
+    /// Chains shorter than every trigger's minimum (of those not asking for a long token) only
+    /// matter inside an alphanumeric token at least `token_min` long (crypto addresses).
+    pub(crate) plain_min: usize,
+    pub(crate) token_min: usize,
     /// How many joiner sets digit triggers use (at most 8) ...
     pub(crate) joiners: Vec<[bool; 256]>,
     /// ... and per byte, the sets it belongs to (bit k: set k).
@@ -216,8 +220,10 @@ pub struct Scratch {
     pending: Vec<Option<(usize, usize)>>,
     chains: Vec<Vec<Chain>>,
     groups: Vec<(usize, usize)>,
-    /// Per rule: enabled in the current scan.
+    /// Per rule: enabled in the current scan, and searched in it (itself or a rule sharing its
+    /// search enabled).
     on: Vec<bool>,
+    searched: Vec<bool>,
     ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
     findings: Vec<Finding>,
@@ -377,6 +383,19 @@ fn is_date(chain: &[u8]) -> bool {
     }
 }
 
+/// Length of the run of ASCII letters and digits through `at`.
+fn alnum_run(hay: &[u8], at: usize) -> usize {
+    let left = hay[..at]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    left + hay[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count()
+}
+
 fn is_hex(b: u8) -> bool {
     b.is_ascii_hexdigit()
 }
@@ -413,6 +432,7 @@ impl Engine {
             chains: vec![Vec::new(); inner.joiners.len()],
             groups: Vec::new(),
             on: Vec::new(),
+            searched: Vec::new(),
             ctx_cursor: 0,
             ctx: Vec::new(),
             findings: Vec::new(),
@@ -507,9 +527,13 @@ impl Engine {
             (0..rules.len()).map(|r| enabled.is_none_or(|e| e.get(r).copied().unwrap_or(false))),
         );
         // A search runs when its rule or one of the rules sharing it is enabled.
-        let searched: Vec<bool> = (0..rules.len())
-            .map(|r| scratch.on[r] || rules[r].followers.iter().any(|&f| scratch.on[f as usize]))
-            .collect();
+        let mut searched = std::mem::take(&mut scratch.searched);
+        searched.clear();
+        searched.extend(
+            (0..rules.len()).map(|r| {
+                scratch.on[r] || rules[r].followers.iter().any(|&f| scratch.on[f as usize])
+            }),
+        );
         let on = |r: u32| searched.get(r as usize).copied().unwrap_or(false);
         let min = opts.min_score.unwrap_or(self.inner.min_score);
         self.dictionary_pass(scratch, hay, &on);
@@ -521,6 +545,7 @@ impl Engine {
             }
         }
         self.finish(scratch, hay, min);
+        scratch.searched = searched;
         &scratch.findings
     }
 
@@ -607,22 +632,6 @@ impl Engine {
             return;
         };
         let global_min = first.min.max(1);
-        // Chains shorter than every plain trigger's minimum only matter inside a long token
-        // (crypto addresses, fiscal codes), for the triggers that ask for one.
-        let plain_min = inner
-            .digit
-            .iter()
-            .filter(|t| t.token == 0)
-            .map(|t| t.min)
-            .min()
-            .unwrap_or(usize::MAX);
-        let token_min = inner
-            .digit
-            .iter()
-            .filter(|t| t.token > 0)
-            .map(|t| t.token)
-            .min()
-            .unwrap_or(usize::MAX);
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
             // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, on one line.
@@ -712,21 +721,11 @@ impl Engine {
             if longest < global_min {
                 continue;
             }
-            if longest < plain_min {
-                let run = |a: usize| {
-                    let left = hay[..a]
-                        .iter()
-                        .rev()
-                        .take_while(|b| b.is_ascii_alphanumeric())
-                        .count();
-                    left + hay[a..]
-                        .iter()
-                        .take_while(|b| b.is_ascii_alphanumeric())
-                        .count()
-                };
-                if token_min == usize::MAX || run(cs) < token_min && run(last) < token_min {
-                    continue;
-                }
+            if longest < inner.plain_min
+                && alnum_run(hay, cs) < inner.token_min
+                && alnum_run(hay, last) < inner.token_min
+            {
+                continue;
             }
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<(u16, [usize; 9])> = None;
@@ -767,10 +766,6 @@ impl Engine {
                 }
                 let r = t.rule as usize;
                 let rule = &inner.rules[r];
-                let reach = rule.digit_reach.unwrap_or(crate::shape::Reach {
-                    lead: rule.reach(),
-                    trail: rule.reach(),
-                });
                 for c in 0..s.chains[t.joiners].len() {
                     let chain = &s.chains[t.joiners][c];
                     let (chs, che, n) = (chain.start, chain.end, chain.digits);
@@ -790,24 +785,13 @@ impl Engine {
                     if t.letter_after > 0 && !letter_in(che, (che + t.letter_after).min(line_end)) {
                         continue;
                     }
-                    if t.token > 0 {
-                        let left = hay[..chs]
-                            .iter()
-                            .rev()
-                            .take_while(|b| b.is_ascii_alphanumeric())
-                            .count();
-                        let right = hay[chs..]
-                            .iter()
-                            .take_while(|b| b.is_ascii_alphanumeric())
-                            .count();
-                        if left + right < t.token {
-                            continue;
-                        }
+                    if t.token > 0 && alnum_run(hay, chs) < t.token {
+                        continue;
                     }
                     // The window spans the cluster: a match's digits may lie beyond the chain
                     // that qualified it ("415-555-0132 x12").
-                    let ws = cs.saturating_sub(reach.lead).max(line_start);
-                    let we = ce.saturating_add(reach.trail).min(line_end);
+                    let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
+                    let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
                     // Each rule keeps one pending window; nearby windows of the same rule are
                     // searched in one call (a few more bytes cost less than another call).
                     match s.pending[r] {
@@ -849,8 +833,7 @@ impl Engine {
     }
 
     fn hex_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
-        let rules: Vec<u32> = self.inner.hex.iter().copied().filter(|&r| on(r)).collect();
-        if rules.is_empty() {
+        if !self.inner.hex.iter().any(|&r| on(r)) {
             return;
         }
         let mut next_free = 0usize;
@@ -875,7 +858,7 @@ impl Engine {
             if !shape {
                 continue;
             }
-            for &r in &rules {
+            for &r in self.inner.hex.iter().filter(|&&r| on(r)) {
                 self.run_rule(s, hay, r, start, start + len);
             }
             next_free = start + len;
@@ -1055,13 +1038,12 @@ impl Engine {
     }
 
     /// Runs every rule's examples (each must fire) and negative examples (none may fire),
-    /// with only that rule enabled and the engine's threshold.
+    /// with only that rule enabled, at the default threshold (or at the rule's best score when
+    /// that is lower: such rules only report below the default threshold).
     pub fn check_examples(&self) -> Vec<ExampleFailure> {
         let mut s = self.scratch();
         let mut failures = Vec::new();
         for rule in &self.inner.rules {
-            // A rule whose best score is below the engine's threshold (it only reports with
-            // a lowered threshold) is checked at its own best score.
             let opts = ScanOptions::new()
                 .filter(self.filter_rule(&rule.id))
                 .min_score(DEFAULT_MIN_SCORE.min(rule.max_reach));

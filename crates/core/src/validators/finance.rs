@@ -1,7 +1,7 @@
 //! Payment cards, bank accounts and crypto addresses.
 
 use super::checksum::{base58_decode, bech32_polymod, luhn, mod97};
-use super::{after, before, groups, Digits, Verdict};
+use super::{after, before, groups, same_case_letters, Digits, Verdict};
 use sha2::{Digest, Sha256};
 use sha3::Keccak256;
 
@@ -202,10 +202,7 @@ pub(super) fn iban(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
             return None;
         }
     }
-    let letters = chars[..n].iter().filter(|b| b.is_ascii_alphabetic());
-    let upper = letters.clone().all(u8::is_ascii_uppercase);
-    let lower = letters.clone().all(u8::is_ascii_lowercase);
-    if !upper && !lower {
+    if !same_case_letters(&chars[..n]) {
         return None;
     }
     if !chars[2..4].iter().all(u8::is_ascii_digit) {
@@ -257,7 +254,7 @@ pub(super) fn bitcoin(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let lower = m.to_ascii_lowercase();
     if lower.starts_with(b"bc1") || lower.starts_with(b"tb1") {
         // Bech32 must be one case throughout.
-        if m != lower.as_slice() && m != m.to_ascii_uppercase().as_slice() {
+        if !same_case_letters(m) {
             return None;
         }
         let c = bech32_polymod(&lower)?;

@@ -1,7 +1,7 @@
 //! Government and personal identifiers.
 
 use super::checksum::{iso7064_mod11_10, luhn, verhoeff};
-use super::{groups, Digits, Verdict};
+use super::{groups, same_case_letters, Digits, Verdict};
 
 /// Score for a 9-digit number written without the usual grouping: only context makes it one.
 const BARE: f32 = 0.3;
@@ -79,10 +79,7 @@ fn alnum_upper(m: &[u8], out: &mut [u8]) -> Option<usize> {
 pub(super) fn uk_nino(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let m = &hay[start..end];
     // One case throughout: "hh 01 02 03 d" and "AA 12 34 56 B", not "aA 12 34 56 b".
-    let letters = m.iter().filter(|b| b.is_ascii_alphabetic());
-    let upper = letters.clone().all(|b| b.is_ascii_uppercase());
-    let lower = letters.clone().all(|b| b.is_ascii_lowercase());
-    if !upper && !lower {
+    if !same_case_letters(m) {
         return None;
     }
     let mut c = [0u8; 9];
@@ -152,12 +149,6 @@ const NIF_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
 fn nif_letter_ok(number: u64, letter: u8) -> bool {
     NIF_LETTERS.get((number % 23) as usize) == Some(&letter.to_ascii_uppercase())
-}
-
-fn same_case_letters(m: &[u8]) -> bool {
-    let letters = m.iter().filter(|b| b.is_ascii_alphabetic());
-    letters.clone().all(|b| b.is_ascii_uppercase())
-        || letters.clone().all(|b| b.is_ascii_lowercase())
 }
 
 pub(super) fn es_nif(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {

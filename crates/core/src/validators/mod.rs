@@ -267,6 +267,12 @@ impl Groups {
     }
 }
 
+/// True when the ASCII letters of `m` are all upper case or all lower case.
+pub(crate) fn same_case_letters(m: &[u8]) -> bool {
+    let mut letters = m.iter().filter(|b| b.is_ascii_alphabetic());
+    letters.clone().all(u8::is_ascii_uppercase) || letters.all(u8::is_ascii_lowercase)
+}
+
 /// The byte before `start`, if any.
 pub(crate) fn before(hay: &[u8], start: usize) -> Option<u8> {
     start.checked_sub(1).and_then(|i| hay.get(i).copied())
