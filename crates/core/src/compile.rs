@@ -8,7 +8,6 @@ use crate::error::{BuildError, BuildErrorKind};
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
-use regex_automata::dfa::{dense, regex::Regex as DenseRegex};
 use regex_automata::meta::Regex;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -186,31 +185,6 @@ fn literal_pattern(lits: &[String], ci: bool) -> String {
         })
         .collect();
     format!("{}(?:{})", if ci { "(?i)" } else { "" }, alts.join("|"))
-}
-
-/// Builds forward and reverse dense DFAs for small patterns (a few KB each, under a
-/// millisecond); `None` when the patterns are too large for that: the lazy DFA serves them.
-fn build_dense(patterns: &[String]) -> Option<DenseRegex> {
-    const LIMIT: usize = 128 << 10;
-    // Large NFAs make large DFAs: do not spend time on an attempt that will fail.
-    let nfa = regex_automata::nfa::thompson::Compiler::new()
-        .syntax(syntax())
-        .configure(regex_automata::nfa::thompson::Config::new().utf8(false))
-        .build_many(patterns)
-        .ok()?;
-    if nfa.states().len() > 400 {
-        return None;
-    }
-    let config = dense::Config::new()
-        .dfa_size_limit(Some(LIMIT))
-        .determinize_size_limit(Some(4 * LIMIT))
-        .minimize(false);
-    DenseRegex::builder()
-        .syntax(syntax())
-        .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
-        .dense(config)
-        .build_many(patterns)
-        .ok()
 }
 
 /// Whether `word` occurs in `text` as a whole word (ASCII, case-insensitive keys).
@@ -427,8 +401,8 @@ fn compile(
                 && rule_triggers[i] == spec.triggers
         });
         let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
-        let (regex, dense, value_group) = match leader {
-            Some(l) => (rules[l].regex.clone(), None, None),
+        let (regex, value_group) = match leader {
+            Some(l) => (rules[l].regex.clone(), None),
             None => {
                 // A rule searched only in small windows gains nothing from the regex's own literal
                 // prefilter; one that scans whole inputs does.
@@ -450,12 +424,6 @@ fn compile(
                 let value_group = regex
                     .group_info()
                     .to_index(regex_automata::PatternID::ZERO, "value");
-                // Digit rules run many times on small windows: a prebuilt DFA pays off there.
-                let dense = if value_group.is_none() && digit_triggered {
-                    build_dense(&patterns)
-                } else {
-                    None
-                };
                 if value_group.is_some() && patterns.len() > 1 {
                     // Every pattern must name the group for captures to be meaningful.
                     for pid in 1..patterns.len() {
@@ -470,7 +438,7 @@ fn compile(
                     }
                 }
 
-                (regex, dense, value_group)
+                (regex, value_group)
             }
         };
         let idx = u32::try_from(rules.len()).map_err(|_| {
@@ -538,7 +506,6 @@ fn compile(
             source: source.clone(),
             patterns: patterns.clone(),
             regex,
-            dense,
             value_group,
             validator,
             score: spec.score,

@@ -3,7 +3,6 @@
 use crate::compile::{sep_mask, CompiledDictionary, EngineBuilder};
 use crate::error::BuildError;
 use crate::validators::Validator;
-use regex_automata::dfa::regex::Regex as DenseRegex;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
@@ -78,9 +77,6 @@ pub(crate) struct Rule {
     pub(crate) source: String,
     pub(crate) patterns: Vec<String>,
     pub(crate) regex: Regex,
-    /// A fully built DFA pair for small patterns searched in windows: no lazy-DFA bookkeeping
-    /// per call. `None` for capture rules, whole-input rules and patterns too large to build.
-    pub(crate) dense: Option<DenseRegex>,
     pub(crate) value_group: Option<usize>,
     pub(crate) validator: Option<Validator>,
     pub(crate) score: f32,
@@ -126,6 +122,58 @@ struct Chain {
     digits: usize,
     /// Indices into the cluster's digit groups.
     groups: std::ops::Range<usize>,
+    /// Facts every trigger may ask about, worked out on first need (`None` until then).
+    facts: Option<ChainFacts>,
+}
+
+impl Chain {
+    fn new(start: usize, end: usize, digits: usize, groups: std::ops::Range<usize>) -> Chain {
+        Chain {
+            start,
+            end,
+            digits,
+            groups,
+            facts: None,
+        }
+    }
+}
+
+/// What the digit triggers ask of a chain, independent of the trigger.
+#[derive(Clone, Copy, Debug)]
+struct ChainFacts {
+    /// Written like a calendar date.
+    date: bool,
+    /// Distance from the chain's start back to the nearest letter on its line (1: right
+    /// before it), capped at `LETTER_REACH + 1`.
+    letter_before: usize,
+    /// Distance from the chain's end to the nearest letter on its line (1: right after it),
+    /// capped the same way.
+    letter_after: usize,
+    /// Length of the alphanumeric token the chain starts in.
+    token: usize,
+}
+
+/// The farthest a digit trigger may look for a letter around its chain.
+pub(crate) const LETTER_REACH: usize = 16;
+
+impl ChainFacts {
+    fn of(hay: &[u8], start: usize, end: usize, line: (usize, usize)) -> ChainFacts {
+        let before = hay[start.saturating_sub(LETTER_REACH).max(line.0)..start]
+            .iter()
+            .rev()
+            .position(u8::is_ascii_alphabetic)
+            .map_or(LETTER_REACH + 1, |i| i + 1);
+        let after = hay[end..(end + LETTER_REACH).min(line.1)]
+            .iter()
+            .position(u8::is_ascii_alphabetic)
+            .map_or(LETTER_REACH + 1, |i| i + 1);
+        ChainFacts {
+            date: is_date(&hay[start..end]),
+            letter_before: before,
+            letter_after: after,
+            token: alnum_run(hay, start),
+        }
+    }
 }
 
 /// Whether consecutive digit groups total between `lo` and `hi` digits.
@@ -534,11 +582,11 @@ impl Engine {
                 scratch.on[r] || rules[r].followers.iter().any(|&f| scratch.on[f as usize])
             }),
         );
-        let on = |r: u32| searched.get(r as usize).copied().unwrap_or(false);
+        let on = |r: u32| searched[r as usize];
         let min = opts.min_score.unwrap_or(self.inner.min_score);
-        self.dictionary_pass(scratch, hay, &on);
-        self.digit_candidates(scratch, hay, min, &on);
-        self.hex_candidates(scratch, hay, &on);
+        self.dictionary_pass(scratch, hay, &searched);
+        self.digit_candidates(scratch, hay, min, &searched);
+        self.hex_candidates(scratch, hay, &searched);
         for &r in &self.inner.full {
             if on(r) {
                 self.run_rule(scratch, hay, r, 0, hay.len());
@@ -551,7 +599,8 @@ impl Engine {
 
     /// One pass of the dictionary over the input: records every whole-word entry (the context
     /// index) and runs the rules its trigger literals point at.
-    fn dictionary_pass(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
+    #[inline(never)]
+    fn dictionary_pass(&self, s: &mut Scratch, hay: &[u8], on: &[bool]) {
         s.ctx.clear();
         let Some(dict) = &self.inner.dictionary else {
             return;
@@ -569,7 +618,7 @@ impl Engine {
             }
             for o in &dict.owners[m.pattern().as_usize()] {
                 let r = o.rule;
-                if !on(r) {
+                if !on[r as usize] {
                     continue;
                 }
                 let rule = &self.inner.rules[r as usize];
@@ -626,7 +675,8 @@ impl Engine {
         }
     }
 
-    fn digit_candidates(&self, s: &mut Scratch, hay: &[u8], min: f32, on: &dyn Fn(u32) -> bool) {
+    #[inline(never)]
+    fn digit_candidates(&self, s: &mut Scratch, hay: &[u8], min: f32, on: &[bool]) {
         let inner = &*self.inner;
         let Some(first) = inner.digit.first() else {
             return;
@@ -690,12 +740,12 @@ impl Engine {
                 };
                 for k in 0..sets {
                     if mask & (1 << k) == 0 {
-                        s.chains[k].push(Chain {
-                            start: open[k],
-                            end: prev + 1,
-                            digits: count[k],
-                            groups: open_group[k]..closed + 1,
-                        });
+                        s.chains[k].push(Chain::new(
+                            open[k],
+                            prev + 1,
+                            count[k],
+                            open_group[k]..closed + 1,
+                        ));
                         open[k] = q;
                         open_group[k] = closed + 1;
                         count[k] = 0;
@@ -709,12 +759,7 @@ impl Engine {
             let mut longest = 0;
             let mut longest_in = [0usize; 8];
             for k in 0..sets {
-                s.chains[k].push(Chain {
-                    start: open[k],
-                    end: prev + 1,
-                    digits: count[k],
-                    groups: open_group[k]..last,
-                });
+                s.chains[k].push(Chain::new(open[k], prev + 1, count[k], open_group[k]..last));
                 longest_in[k] = s.chains[k].iter().map(|c| c.digits).max().unwrap_or(0);
                 longest = longest.max(longest_in[k]);
             }
@@ -735,12 +780,11 @@ impl Engine {
                 memchr::memrchr(b'\n', &hay[look..cs]).map_or(look, |nl| look + nl + 1);
             let ahead = (ce + MAX_LEAD).min(hay.len());
             let line_end = memchr::memchr(b'\n', &hay[ce..ahead]).map_or(ahead, |nl| ce + nl);
-            let letter_in = |a: usize, b: usize| hay[a..b].iter().any(u8::is_ascii_alphabetic);
             for t in &inner.digit {
                 if t.min > longest {
                     break;
                 }
-                if t.min > longest_in[t.joiners] || !on(t.rule) {
+                if t.min > longest_in[t.joiners] || !on[t.rule as usize] {
                     continue;
                 }
                 if t.requires != 0 {
@@ -766,28 +810,26 @@ impl Engine {
                 }
                 let r = t.rule as usize;
                 let rule = &inner.rules[r];
-                for c in 0..s.chains[t.joiners].len() {
-                    let chain = &s.chains[t.joiners][c];
-                    let (chs, che, n) = (chain.start, chain.end, chain.digits);
-                    if n < t.min || (t.skip_dates && is_date(&hay[chs..che])) {
-                        continue;
+                // The first chain that qualifies decides: the window is the cluster's.
+                let qualifies = |chain: &mut Chain, groups: &[(usize, usize)]| {
+                    if chain.digits < t.min {
+                        return false;
                     }
                     if let Some(max) = t.max_digits {
-                        if !whole_groups_total(&s.groups[chain.groups.clone()], t.min, max) {
-                            continue;
+                        if !whole_groups_total(&groups[chain.groups.clone()], t.min, max) {
+                            return false;
                         }
                     }
-                    if t.letter_before > 0
-                        && !letter_in(chs.saturating_sub(t.letter_before).max(line_start), chs)
-                    {
-                        continue;
-                    }
-                    if t.letter_after > 0 && !letter_in(che, (che + t.letter_after).min(line_end)) {
-                        continue;
-                    }
-                    if t.token > 0 && alnum_run(hay, chs) < t.token {
-                        continue;
-                    }
+                    let f = *chain.facts.get_or_insert_with(|| {
+                        ChainFacts::of(hay, chain.start, chain.end, (line_start, line_end))
+                    });
+                    !(t.skip_dates && f.date)
+                        && (t.letter_before == 0 || f.letter_before <= t.letter_before)
+                        && (t.letter_after == 0 || f.letter_after <= t.letter_after)
+                        && f.token >= t.token
+                };
+                let (chains, groups) = (&mut s.chains[t.joiners], &s.groups);
+                if chains.iter_mut().any(|c| qualifies(c, groups)) {
                     // The window spans the cluster: a match's digits may lie beyond the chain
                     // that qualified it ("415-555-0132 x12").
                     let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
@@ -832,8 +874,9 @@ impl Engine {
         self.run_rule(s, hay, r, ws, we);
     }
 
-    fn hex_candidates(&self, s: &mut Scratch, hay: &[u8], on: &dyn Fn(u32) -> bool) {
-        if !self.inner.hex.iter().any(|&r| on(r)) {
+    #[inline(never)]
+    fn hex_candidates(&self, s: &mut Scratch, hay: &[u8], on: &[bool]) {
+        if !self.inner.hex.iter().any(|&r| on[r as usize]) {
             return;
         }
         let mut next_free = 0usize;
@@ -858,7 +901,7 @@ impl Engine {
             if !shape {
                 continue;
             }
-            for &r in self.inner.hex.iter().filter(|&&r| on(r)) {
+            for &r in self.inner.hex.iter().filter(|&&r| on[r as usize]) {
                 self.run_rule(s, hay, r, start, start + len);
             }
             next_free = start + len;
@@ -878,11 +921,7 @@ impl Engine {
                     (m.start(), m.end(), span.start, span.end)
                 }
                 _ => {
-                    let found = match &rule.dense {
-                        Some(d) => d.try_search(&input).ok().flatten(),
-                        None => rule.regex.search_with(cache, &input),
-                    };
-                    let Some(m) = found else {
+                    let Some(m) = rule.regex.search_with(cache, &input) else {
                         break;
                     };
                     (m.start(), m.end(), m.start(), m.end())
@@ -965,6 +1004,7 @@ impl Engine {
             })
     }
 
+    #[inline(never)]
     fn finish(&self, s: &mut Scratch, hay: &[u8], min_score: f32) {
         let mut cands = std::mem::take(&mut s.cands);
         // Position order lets the context lookups below walk the context index forward.
