@@ -6,7 +6,7 @@ first-run results were reported before any change they prompted.
 from casefile import write_cases
 R = [
  ["[11:02] Customer: hey its me again, my number changed to ", ("PHONE_NUMBER","(312) 555-0199"), " fyi"],
- ["[11:03] Agent Sam: got it. I also see an old one on file, ", ("PHONE_NUMBER","312.555.0142"), ", want me to delete it?"],
+ ["[11:03] Agent ", ("PERSON","Sam"), ": got it. I also see an old one on file, ", ("PHONE_NUMBER","312.555.0142"), ", want me to delete it?"],
  ["Order 5512 3901 8842 1107 was cancelled by the warehouse (stock issue), no charge was made."],
  ["Please refund to the Mastercard ", ("CREDIT_CARD","5425-2334-3010-9903"), " rather than store credit."],
  ["She read the card out as ", ("CREDIT_CARD","4000 0566 5566 5556"), ", expiry 12/28, CVC withheld."],
@@ -36,7 +36,7 @@ R = [
  ["Agent: thanks, and the last four of the card? Caller: 0005. Agent: perfect."],
  ["Note: cust asked us to email ", ("EMAIL_ADDRESS","r.oconnor@example.ie"), " instead of calling, prefers mornings"],
  ["Refund #RF-20931 for $18.40 issued to original payment method on 11/03."],
- ["From: Priya Raman <", ("EMAIL_ADDRESS","priya.raman@example.in"), ">\nSent: Tuesday, 4 June 2024 10:12\nSubject: RE: case 01842267"],
+ ["From: ", ("PERSON","Priya Raman"), " <", ("EMAIL_ADDRESS","priya.raman@example.in"), ">\nSent: Tuesday, 4 June 2024 10:12\nSubject: RE: case 01842267"],
  ["Customer provided card ", ("CREDIT_CARD","6011 0009 9013 9424"), " over the phone — should not have been logged."],
  ["Tracking: 1Z12345E0205271688 (UPS Ground), est. delivery Thu."],
  ["ip address of the customer's router is ", ("IP_ADDRESS","192.0.2.146"), ", gateway ", ("IP_ADDRESS","192.0.2.1"), " is ours"],
@@ -54,7 +54,7 @@ R = [
  ["Delivery window 14:00-16:00, door code 2580, call on arrival ", ("PHONE_NUMBER","0612345678"), "."],
  ["Bitcoin refund address: ", ("CRYPTO","bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"), " (customer insists)."],
  ["Error code 0x80070005 when installing update KB5034441."],
- ["Customer Bob confirmed DOB and the SSN last 4 (6789) on the call."],
+ ["Customer ", ("PERSON","Bob"), " confirmed DOB and the SSN last 4 (6789) on the call."],
  ["Mobile: ", ("PHONE_NUMBER","+49 171 2345678"), " / Office: ", ("PHONE_NUMBER","+49 30 901820"), "."],
  ["Ticket merged. Batch 2024-06-04-17, 312 records processed, 3 errors."],
     # third blind round: mostly decoys, no personal data

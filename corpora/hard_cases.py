@@ -6,7 +6,7 @@ The records are written here as segments so that byte offsets are computed, not 
 from casefile import write_cases
 # Each record: list of segments; a segment is a plain string or (label, text).
 R = [
- ["Hi, it's Dana. My new number is ", ("PHONE_NUMBER","07911 123456"), ", the old one ", ("PHONE_NUMBER","0161 496 0000"), " is gone."],
+ ["Hi, it's ", ("PERSON","Dana"), ". My new number is ", ("PHONE_NUMBER","07911 123456"), ", the old one ", ("PHONE_NUMBER","0161 496 0000"), " is gone."],
  ["Reference for your claim: ", ("PHONE_NUMBER","0161 496 0000"), " is our office line, claim no. 7731-22."],
  ["Order 302-8841937-4471205 was split into two parcels, tracking 1Z 999 AA1 01 2345 6784."],
  ["Please charge the Visa ending 4242, full number ", ("CREDIT_CARD","4242 4242 4242 4242"), ", CVV on the back."],

@@ -426,27 +426,38 @@ fn name(r: &mut Rng, d: &mut Doc) -> (String, String) {
     (f, l)
 }
 
-/// A few lines of conversation without personal data.
+/// The start of an agent's turn: "[10:02] Agent Lena: " (the agent's name is a PERSON).
+fn agent_turn(r: &mut Rng, d: &mut Doc, agent: &str) {
+    let _ = write!(d.text, "[{}] Agent ", clock(r));
+    d.e("PERSON", agent);
+    d.t(": ");
+}
+
+/// A few lines of conversation without personal data (but the agent's name).
 fn small_talk(r: &mut Rng, d: &mut Doc, agent: &str) {
     for _ in 0..r.range(1, 3) {
         let _ = writeln!(d.text, "[{}] Customer: {}", clock(r), r.pick(CUSTOMER_SAYS));
-        let _ = writeln!(
-            d.text,
-            "[{}] Agent {agent}: {}",
-            clock(r),
-            r.pick(AGENT_SAYS)
-        );
+        agent_turn(r, d, agent);
+        let line = *r.pick(AGENT_SAYS);
+        d.t(line);
+        d.t("\n");
     }
 }
 
 fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
     let agent = *r.pick(AGENTS);
     let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
-    let _ = write!(d.text, "[{}] Agent {agent}: Hi, thanks for contacting support. Who am I speaking with?\n[{}] Customer: this is ", clock(r), clock(r));
+    agent_turn(r, d, agent);
+    let _ = write!(
+        d.text,
+        "Hi, thanks for contacting support. Who am I speaking with?\n[{}] Customer: this is ",
+        clock(r)
+    );
     d.e("PERSON", &format!("{f} {l}"));
     d.t(&format!(", order {} never arrived\n", order_no(r)));
     small_talk(r, d, agent);
-    let _ = write!(d.text, "[{}] Agent {agent}: Sorry about that! Tracking shows {} was last scanned on {}. Can you confirm the email on the account?\n[{}] Customer: ", clock(r), tracking(r), date(r), clock(r));
+    agent_turn(r, d, agent);
+    let _ = write!(d.text, "Sorry about that! Tracking shows {} was last scanned on {}. Can you confirm the email on the account?\n[{}] Customer: ", tracking(r), date(r), clock(r));
     d.e("EMAIL_ADDRESS", &email(r, &f, &l));
     d.t("\n");
     if r.chance(60) {
@@ -476,10 +487,10 @@ fn chat(r: &mut Rng, d: &mut Doc, held_out: bool) {
         d.t(&r.digits(6));
         d.t("\n");
     }
+    agent_turn(r, d, agent);
     let _ = writeln!(
         d.text,
-        "[{}] Agent {agent}: Done, I've issued a refund of {} (ref {}). Anything else?",
-        clock(r),
+        "Done, I've issued a refund of {} (ref {}). Anything else?",
         price(r),
         r.digits(9)
     );

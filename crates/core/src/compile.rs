@@ -5,6 +5,7 @@ use crate::engine::{
     DEFAULT_MIN_SCORE,
 };
 use crate::error::{BuildError, BuildErrorKind};
+use crate::recognizers::Recognizer;
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
@@ -150,6 +151,7 @@ fn deny_rule(d: &DenySpec, i: usize) -> RuleSpec {
         literals: d.terms.clone(),
         case_insensitive: d.case_insensitive,
         validator: None,
+        recognizer: None,
         score: 1.0,
         context: Vec::new(),
         negative_context: Vec::new(),
@@ -334,6 +336,7 @@ fn compile(
     let mut rule_triggers: Vec<Vec<TriggerSpec>> = Vec::new();
     let mut hex = Vec::new();
     let mut full = Vec::new();
+    let mut recognizers = Vec::new();
 
     for (source, spec) in specs {
         let err = |e: BuildError| e.in_source(&source).in_rule(&spec.id);
@@ -370,7 +373,21 @@ fn compile(
         if let Some(declared) = spec.max_len {
             max_len = Some(max_len.map_or(declared, |m| m.min(declared)));
         }
-        let trigs = triggers_of(&spec, &hirs);
+        let recognizer = match &spec.recognizer {
+            Some(name) => {
+                let r = name
+                    .parse::<Recognizer>()
+                    .map_err(|e| err(BuildError::new(BuildErrorKind::Invalid(e))))?;
+                max_len = Some(spec.max_len.map_or(r.max_len(), |m| m.min(r.max_len())));
+                Some(r)
+            }
+            None => None,
+        };
+        let trigs = if recognizer.is_some() {
+            Vec::new()
+        } else {
+            triggers_of(&spec, &hirs)
+        };
         let validator = match &spec.validator {
             Some(v) => Some(
                 v.parse::<Validator>()
@@ -394,7 +411,9 @@ fn compile(
         // Same patterns, triggers and bounds as an earlier rule without a `value` group:
         // search once, validate twice.
         let leader = rules.iter().enumerate().position(|(i, r): (usize, &Rule)| {
-            !r.follows
+            recognizer.is_none()
+                && r.recognizer.is_none()
+                && !r.follows
                 && r.value_group.is_none()
                 && r.patterns == patterns
                 && r.max_len == max_len
@@ -403,6 +422,7 @@ fn compile(
         let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
         let (regex, value_group) = match leader {
             Some(l) => (rules[l].regex.clone(), None),
+            None if recognizer.is_some() => (None, None),
             None => {
                 // A rule searched only in small windows gains nothing from the regex's own literal
                 // prefilter; one that scans whole inputs does.
@@ -438,7 +458,7 @@ fn compile(
                     }
                 }
 
-                (regex, value_group)
+                (Some(regex), value_group)
             }
         };
         let idx = u32::try_from(rules.len()).map_err(|_| {
@@ -450,6 +470,9 @@ fn compile(
             rules[l].followers.push(idx);
         }
         rule_triggers.push(spec.triggers.clone());
+        if recognizer.is_some() {
+            recognizers.push(idx);
+        }
         for t in if leader.is_some() { Vec::new() } else { trigs } {
             match t {
                 Trig::Digits(trigger, set) => {
@@ -508,6 +531,7 @@ fn compile(
             regex,
             value_group,
             validator,
+            recognizer,
             score: spec.score,
             boost,
             context,
@@ -616,6 +640,7 @@ fn compile(
             joiners,
             hex,
             full,
+            recognizers,
             dictionary,
             allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
             allow_regex,

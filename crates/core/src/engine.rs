@@ -76,7 +76,9 @@ pub(crate) struct Rule {
     pub(crate) description: String,
     pub(crate) source: String,
     pub(crate) patterns: Vec<String>,
-    pub(crate) regex: Regex,
+    /// `None` for recognizer rules.
+    pub(crate) regex: Option<Regex>,
+    pub(crate) recognizer: Option<crate::recognizers::Recognizer>,
     pub(crate) value_group: Option<usize>,
     pub(crate) validator: Option<Validator>,
     pub(crate) score: f32,
@@ -225,6 +227,7 @@ pub(crate) struct Inner {
     pub(crate) joiner_bits: [u8; 256],
     pub(crate) hex: Vec<u32>,
     pub(crate) full: Vec<u32>,
+    pub(crate) recognizers: Vec<u32>,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -260,7 +263,8 @@ impl fmt::Debug for Engine {
 /// Per-thread mutable search state. Create one with [`Engine::scratch`] and reuse it.
 pub struct Scratch {
     owner: u64,
-    caches: Vec<meta::Cache>,
+    caches: Vec<Option<meta::Cache>>,
+    recognizer: crate::recognizers::RecognizerScratch,
     captures: Vec<Option<Captures>>,
     cands: Vec<Cand>,
     words: Vec<(u32, usize, bool)>,
@@ -467,12 +471,20 @@ impl Engine {
         let inner = &self.inner;
         Scratch {
             owner: self.inner.id,
-            caches: inner.rules.iter().map(|r| r.regex.create_cache()).collect(),
+            caches: inner
+                .rules
+                .iter()
+                .map(|r| r.regex.as_ref().map(Regex::create_cache))
+                .collect(),
             captures: inner
                 .rules
                 .iter()
-                .map(|r| r.value_group.map(|_| r.regex.create_captures()))
+                .map(|r| match (&r.regex, r.value_group) {
+                    (Some(re), Some(_)) => Some(re.create_captures()),
+                    _ => None,
+                })
                 .collect(),
+            recognizer: crate::recognizers::RecognizerScratch::default(),
             cands: Vec::new(),
             words: Vec::new(),
             region_words: Vec::new(),
@@ -590,6 +602,35 @@ impl Engine {
         for &r in &self.inner.full {
             if on(r) {
                 self.run_rule(scratch, hay, r, 0, hay.len());
+            }
+        }
+        for &r in &self.inner.recognizers {
+            if !scratch.on[r as usize] {
+                continue;
+            }
+            let rule = &self.inner.rules[r as usize];
+            if let Some(rec) = rule.recognizer {
+                rec.run(hay, &mut scratch.recognizer);
+                // Candidates that context cannot lift to the threshold go no further.
+                let lift = if rule.context.is_empty() {
+                    0.0
+                } else {
+                    rule.boost
+                };
+                let found = &scratch.recognizer.found;
+                scratch
+                    .cands
+                    .extend(
+                        found
+                            .iter()
+                            .filter(|f| f.score + lift >= min)
+                            .map(|f| Cand {
+                                rule: r,
+                                start: f.start,
+                                end: f.end,
+                                score: f.score,
+                            }),
+                    );
             }
         }
         self.finish(scratch, hay, min);
@@ -910,18 +951,20 @@ impl Engine {
 
     fn run_rule(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize) {
         let rule = &self.inner.rules[r as usize];
-        let cache = &mut s.caches[r as usize];
+        let (Some(regex), Some(cache)) = (&rule.regex, s.caches[r as usize].as_mut()) else {
+            return;
+        };
         let mut input = Input::new(hay).range(ws..we);
         loop {
             let (ms, me, vs, ve) = match (rule.value_group, s.captures[r as usize].as_mut()) {
                 (Some(g), Some(caps)) => {
-                    rule.regex.search_captures_with(cache, &input, caps);
+                    regex.search_captures_with(cache, &input, caps);
                     let Some(m) = caps.get_match() else { break };
                     let span = caps.get_group(g).unwrap_or(m.span());
                     (m.start(), m.end(), span.start, span.end)
                 }
                 _ => {
-                    let Some(m) = rule.regex.search_with(cache, &input) else {
+                    let Some(m) = regex.search_with(cache, &input) else {
                         break;
                     };
                     (m.start(), m.end(), m.start(), m.end())

@@ -24,6 +24,8 @@
 mod compile;
 mod engine;
 mod error;
+mod person;
+mod recognizers;
 mod rules;
 mod shape;
 mod validators;

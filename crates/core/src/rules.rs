@@ -37,6 +37,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "builtin:credentials",
         include_str!("../rules/credentials.toml"),
     ),
+    ("builtin:people", include_str!("../rules/people.toml")),
 ];
 
 fn default_score() -> f32 {
@@ -63,6 +64,9 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     pub case_insensitive: bool,
     pub validator: Option<String>,
+    /// A built-in recognizer instead of patterns (`person`): it finds the candidates and
+    /// scores them; context, allow lists, threshold and overlaps apply as for patterns.
+    pub recognizer: Option<String>,
     #[serde(default = "default_score")]
     pub score: f32,
     #[serde(default)]
@@ -208,9 +212,17 @@ impl RuleSpec {
                 self.entity
             )));
         }
-        if self.patterns.is_empty() == self.literals.is_empty() {
+        let sources = usize::from(!self.patterns.is_empty())
+            + usize::from(!self.literals.is_empty())
+            + usize::from(self.recognizer.is_some());
+        if sources != 1 {
             return Err(invalid(
-                "a rule needs either `patterns` or `literals` (not both)".into(),
+                "a rule needs exactly one of `patterns`, `literals` or `recognizer`".into(),
+            ));
+        }
+        if self.recognizer.is_some() && !self.triggers.is_empty() {
+            return Err(invalid(
+                "a rule with a `recognizer` has no `triggers`".into(),
             ));
         }
         if !(0.0..=1.0).contains(&self.score) {
