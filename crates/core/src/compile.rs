@@ -412,7 +412,6 @@ fn compile(
         // search once, validate twice.
         let leader = rules.iter().enumerate().position(|(i, r): (usize, &Rule)| {
             recognizer.is_none()
-                && r.recognizer.is_none()
                 && !r.follows
                 && r.value_group.is_none()
                 && r.patterns == patterns
@@ -470,8 +469,8 @@ fn compile(
             rules[l].followers.push(idx);
         }
         rule_triggers.push(spec.triggers.clone());
-        if recognizer.is_some() {
-            recognizers.push(idx);
+        if let Some(rec) = recognizer {
+            recognizers.push((idx, rec));
         }
         for t in if leader.is_some() { Vec::new() } else { trigs } {
             match t {
@@ -531,7 +530,6 @@ fn compile(
             regex,
             value_group,
             validator,
-            recognizer,
             score: spec.score,
             boost,
             context,

@@ -78,7 +78,6 @@ pub(crate) struct Rule {
     pub(crate) patterns: Vec<String>,
     /// `None` for recognizer rules.
     pub(crate) regex: Option<Regex>,
-    pub(crate) recognizer: Option<crate::recognizers::Recognizer>,
     pub(crate) value_group: Option<usize>,
     pub(crate) validator: Option<Validator>,
     pub(crate) score: f32,
@@ -227,7 +226,8 @@ pub(crate) struct Inner {
     pub(crate) joiner_bits: [u8; 256],
     pub(crate) hex: Vec<u32>,
     pub(crate) full: Vec<u32>,
-    pub(crate) recognizers: Vec<u32>,
+    /// Rules run by a built-in recognizer instead of patterns.
+    pub(crate) recognizers: Vec<(u32, crate::recognizers::Recognizer)>,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -604,34 +604,26 @@ impl Engine {
                 self.run_rule(scratch, hay, r, 0, hay.len());
             }
         }
-        for &r in &self.inner.recognizers {
-            if !scratch.on[r as usize] {
+        for &(r, rec) in &self.inner.recognizers {
+            if !on(r) {
                 continue;
             }
+            rec.run(hay, &mut scratch.recognizer);
+            // Candidates that context cannot lift to the threshold go no further.
             let rule = &self.inner.rules[r as usize];
-            if let Some(rec) = rule.recognizer {
-                rec.run(hay, &mut scratch.recognizer);
-                // Candidates that context cannot lift to the threshold go no further.
-                let lift = if rule.context.is_empty() {
-                    0.0
-                } else {
-                    rule.boost
-                };
-                let found = &scratch.recognizer.found;
-                scratch
-                    .cands
-                    .extend(
-                        found
-                            .iter()
-                            .filter(|f| f.score + lift >= min)
-                            .map(|f| Cand {
-                                rule: r,
-                                start: f.start,
-                                end: f.end,
-                                score: f.score,
-                            }),
-                    );
-            }
+            let lift = if rule.context.is_empty() {
+                0.0
+            } else {
+                rule.boost
+            };
+            let found = &scratch.recognizer.found;
+            let kept = found.iter().filter(|f| f.score + lift >= min);
+            scratch.cands.extend(kept.map(|f| Cand {
+                rule: r,
+                start: f.start,
+                end: f.end,
+                score: f.score,
+            }));
         }
         self.finish(scratch, hay, min);
         scratch.searched = searched;

@@ -15,6 +15,7 @@
 //! Names outside the US lists (German, French, Spanish, Dutch, Irish) are found through the
 //! cues and through a known first name or surname beside them.
 
+use crate::recognizers::Found;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -124,7 +125,7 @@ fn lexicon() -> &'static HashMap<Box<[u8]>, Info, FnvBuild> {
                 set(map.entry(key(w)).or_default());
             }
         }
-        for intro in INTRODUCTIONS {
+        for (intro, _) in INTRODUCTIONS {
             if let Some(last) = intro.last() {
                 map.entry(key(last)).or_default().intro_end = true;
             }
@@ -251,46 +252,36 @@ const GREETINGS: &[&str] = &[
     "congratulations",
 ];
 /// Introductions, as word sequences; the name follows (after ":", "?", "," or a space).
-const INTRODUCTIONS: &[&[&str]] = &[
-    &["my", "name", "is"],
-    &["my", "name", "s"],
-    &["name", "is"],
-    &["name"],
-    &["this", "is"],
-    &["i", "am"],
-    &["i", "m"],
-    &["it", "is"],
-    &["it", "s"],
-    &["speaking", "with"],
-    &["speaking", "to"],
-    &["spoke", "with"],
-    &["spoke", "to"],
-    &["speak", "to"],
-    &["speak", "with"],
-    &["talking", "to"],
-    &["talked", "to"],
-    &["call", "me"],
-    &["called"],
-    &["named"],
-    &["signed"],
-    &["cardholder"],
-    &["holder"],
-    &["regards"],
-    &["sincerely"],
-    &["attn"],
-    &["contact"],
-];
-/// Introductions that are everyday phrases too: in lower-case text they need a gazetteer
-/// first name after them.
-const WEAK_INTRODUCTIONS: &[&[&str]] = &[
-    &["this", "is"],
-    &["i", "am"],
-    &["i", "m"],
-    &["it", "is"],
-    &["it", "s"],
-    &["contact"],
-    &["called"],
-    &["regards"],
+/// Weak ones are everyday phrases too: in lower-case text they need a gazetteer first name
+/// after them.
+const INTRODUCTIONS: &[(&[&str], Cue)] = &[
+    (&["my", "name", "is"], Cue::Strong),
+    (&["my", "name", "s"], Cue::Strong),
+    (&["name", "is"], Cue::Strong),
+    (&["name"], Cue::Strong),
+    (&["this", "is"], Cue::Weak),
+    (&["i", "am"], Cue::Weak),
+    (&["i", "m"], Cue::Weak),
+    (&["it", "is"], Cue::Weak),
+    (&["it", "s"], Cue::Weak),
+    (&["speaking", "with"], Cue::Strong),
+    (&["speaking", "to"], Cue::Strong),
+    (&["spoke", "with"], Cue::Strong),
+    (&["spoke", "to"], Cue::Strong),
+    (&["speak", "to"], Cue::Strong),
+    (&["speak", "with"], Cue::Strong),
+    (&["talking", "to"], Cue::Strong),
+    (&["talked", "to"], Cue::Strong),
+    (&["call", "me"], Cue::Strong),
+    (&["called"], Cue::Weak),
+    (&["named"], Cue::Strong),
+    (&["signed"], Cue::Strong),
+    (&["cardholder"], Cue::Strong),
+    (&["holder"], Cue::Strong),
+    (&["regards"], Cue::Weak),
+    (&["sincerely"], Cue::Strong),
+    (&["attn"], Cue::Strong),
+    (&["contact"], Cue::Weak),
 ];
 /// Header fields followed by a name.
 const HEADERS: &[&str] = &["from", "to", "cc", "bcc", "sender", "attn", "signed"];
@@ -370,7 +361,6 @@ const NOT_PERSON_AFTER: &[&str] = &[
     "center",
     "centre",
     "church",
-    "street's",
     "strasse",
     "straße",
     "weg",
@@ -412,7 +402,7 @@ const NOT_PERSON_AFTER: &[&str] = &[
 
 /// One word of the text: its bytes, and how it is written.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Word {
+struct Word {
     start: usize,
     end: usize,
     /// First letter upper case, not every letter (a name, not an acronym).
@@ -440,7 +430,7 @@ fn letter_at(hay: &[u8], i: usize) -> Option<(char, usize)> {
 
 /// Splits `hay[from..to]` into words: letters, with an inner apostrophe or hyphen followed
 /// by a letter ("O'Brien", "Jean-Luc").
-pub(crate) fn words(hay: &[u8], from: usize, to: usize, out: &mut Vec<Word>) {
+fn words(hay: &[u8], from: usize, to: usize, out: &mut Vec<Word>) {
     out.clear();
     let mut i = from;
     while i < to {
@@ -507,8 +497,6 @@ pub(crate) fn words(hay: &[u8], from: usize, to: usize, out: &mut Vec<Word>) {
     }
 }
 
-use crate::recognizers::Found;
-
 /// Reusable buffers.
 #[derive(Default, Debug)]
 pub(crate) struct PersonScratch {
@@ -547,11 +535,11 @@ impl PersonScratch {
         let Some(prev) = k.checked_sub(1) else {
             return Cue::None;
         };
-        if !gap_ok(&hay[w[prev].end..w[k].start]) {
+        let gap = &hay[w[prev].end..w[k].start];
+        if !gap_ok(gap) {
             return Cue::None;
         }
         let pi = &self.infos[prev];
-        let gap = &hay[w[prev].end..w[k].start];
         // "Mr Okafor", "Mr. Okafor", "Agent Maria", "Hi Maria", "Dear, Maria": titles and roles
         // stand right before the name; a role followed by a colon is a speaker label.
         // E-mail headers: "From: Maria Lopez".
@@ -564,7 +552,7 @@ impl PersonScratch {
         {
             return Cue::Strong;
         }
-        for intro in INTRODUCTIONS {
+        for &(intro, strength) in INTRODUCTIONS {
             let n = intro.len();
             if k < n {
                 continue;
@@ -576,11 +564,7 @@ impl PersonScratch {
                     gap == b" " || gap == b"'" || gap == "\u{2019}".as_bytes()
                 });
             if matches {
-                return if WEAK_INTRODUCTIONS.contains(intro) {
-                    Cue::Weak
-                } else {
-                    Cue::Strong
-                };
+                return strength;
             }
         }
         Cue::None
@@ -705,13 +689,12 @@ fn score_run(
         }
         a += 1;
     }
-    let words = &s.infos[a..b];
-    if b - a > 1 && words[words.len() - 1].not_person_after {
+    let run = &s.infos[a..b];
+    let (first, last) = (run[0], run[run.len() - 1]);
+    if run.len() > 1 && last.not_person_after {
         return;
     }
-    let first = words[0];
-    let last = words[words.len() - 1];
-    let n = words.iter().filter(|i| !i.particle).count();
+    let n = run.iter().filter(|i| !i.particle).count();
     // What follows: an organisation or street word makes it a place or a company.
     if let Some(next) = w.get(b) {
         if hay[w[b - 1].end..next.start] == *b" " && s.infos[b].not_person_after {
@@ -756,9 +739,8 @@ fn score_run(
             Some(b'.' | b'!' | b'?' | b'"' | b']' | b':' | b'>')
         );
     let score = if cue == Cue::Strong {
-        if first.greeting {
-            0.0
-        } else if !first.common || first.name.first > 0.0 || n > 1 {
+        let named = !first.common || first.name.first > 0.0 || n > 1;
+        if named && !first.greeting {
             0.9
         } else {
             0.0
@@ -767,9 +749,9 @@ fn score_run(
         let head = first.name.first > 0.0 && !first.common;
         let tail = last.name.last > 0.0;
         let tail_strong = last.name.last >= 0.001 && !last.common;
-        let common = words.iter().filter(|i| i.common).count();
+        let common = run.iter().filter(|i| i.common).count();
         let foreign = hay[w[a].start..w[b - 1].end].iter().any(|&b| b >= 0x80);
-        let known = words
+        let known = run
             .iter()
             .filter(|i| i.name.first >= 0.001 || i.name.last >= 0.001)
             .count();
@@ -833,10 +815,7 @@ fn lower_case_name(hay: &[u8], s: &PersonScratch, k: usize) -> Option<usize> {
     let weak_strong = prev.role || prev.greeting;
     let usable = |j: usize, head: bool| {
         let i = s.infos[j];
-        if !w[j].lower || i.role || i.title || i.particle {
-            return false;
-        }
-        if i.common {
+        if !w[j].lower || i.role || i.title || i.particle || i.common {
             return false;
         }
         if head {
