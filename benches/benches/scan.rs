@@ -35,6 +35,7 @@ fn scan(c: &mut Criterion) {
         "US_SSN",
         "IP_ADDRESS",
         "SECRET",
+        "PERSON",
     ] {
         let engine = EngineBuilder::new()
             .entities([family])
