@@ -26,6 +26,7 @@ mod engine;
 mod error;
 mod person;
 mod recognizers;
+mod redact;
 mod rules;
 mod shape;
 mod validators;
@@ -36,4 +37,8 @@ pub use engine::{
     CONTEXT_BEFORE, DEFAULT_MIN_SCORE,
 };
 pub use error::{BuildError, BuildErrorKind};
+pub use redact::{
+    Operator, Policy, RedactError, RedactErrorKind, RedactStats, RedactionKey, Redactor,
+    RedactorBuilder, RestoreStats, DEFAULT_BLOCK, KEY_BYTES, KEY_ENV,
+};
 pub use validators::{UnknownValidator, Validator};

@@ -83,6 +83,31 @@ type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 type Mark = fn(&mut Info);
 
 /// Every word the recognizer knows, lower case.
+/// The most frequent first names (men's and women's lists interleaved) or surnames of the
+/// census lists, upper case as the lists write them: material for realistic fakes.
+pub(crate) fn common_names(first: bool) -> &'static [&'static str] {
+    static FIRST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static LAST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let names = |table: &'static str, n: usize| {
+        table
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .take(n)
+    };
+    if first {
+        FIRST.get_or_init(|| {
+            let mut v: Vec<&str> = names(MALE_FIRST, 300)
+                .zip(names(FEMALE_FIRST, 300))
+                .flat_map(|(m, f)| [m, f])
+                .collect();
+            v.dedup();
+            v
+        })
+    } else {
+        LAST.get_or_init(|| names(ALL_LAST, 2000).collect())
+    }
+}
+
 fn lexicon() -> &'static HashMap<Box<[u8]>, Info, FnvBuild> {
     static G: OnceLock<HashMap<Box<[u8]>, Info, FnvBuild>> = OnceLock::new();
     G.get_or_init(|| {

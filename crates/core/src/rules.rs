@@ -162,6 +162,9 @@ pub(crate) struct RuleFile {
     pub allow: AllowSpec,
     #[serde(default)]
     pub deny: Vec<DenySpec>,
+    /// The redaction policy of the same config file; read by `Policy::from_toml`.
+    #[serde(default, rename = "policy")]
+    pub _policy: Option<toml::Value>,
 }
 
 impl RuleFile {

@@ -43,6 +43,10 @@ fn public_types_are_thread_safe() {
     send_sync::<ScanOptions>();
     send::<Scratch>();
     error::<BuildError>();
+    send_sync::<redactyl::Redactor>();
+    send_sync::<redactyl::RedactionKey>();
+    send_sync::<redactyl::Policy>();
+    error::<redactyl::RedactError>();
     // Cheap clones share the compiled rules.
     let e = engine();
     let e2 = e.clone();

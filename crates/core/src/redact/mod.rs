@@ -1,0 +1,691 @@
+//! Redaction: findings turned into safe output by a policy, for slices and for streams.
+//!
+//! Slice and stream share one algorithm. The input is cut into blocks at fixed offsets
+//! (multiples of the block size, counted from the start of the input); each block is scanned
+//! together with a margin on both sides (the longest rule match plus the context window), and
+//! the findings that start inside the block are applied. The blocks, and so the output, depend
+//! only on the bytes, never on how a reader hands them over: stream output is identical to
+//! slice output for every way of splitting the input into reads. An input no longer than one
+//! block plus a margin is scanned whole.
+
+mod keys;
+mod policy;
+mod surrogate;
+
+pub use keys::{RedactionKey, RestoreStats, KEY_BYTES, KEY_ENV};
+pub use policy::{Operator, Policy};
+
+use crate::engine::{Engine, Finding, ScanOptions, Scratch};
+use crate::validators::Validator;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::sync::Mutex;
+
+/// Bytes of margin beyond the longest match: context words, look-around of validators.
+const MARGIN_EXTRA: usize = 1024;
+
+/// Default block size (bytes scanned per step; a stream holds about this much).
+pub const DEFAULT_BLOCK: usize = 1 << 20;
+
+/// Why redaction could not start or go on.
+#[derive(Debug)]
+pub struct RedactError {
+    kind: RedactErrorKind,
+    message: String,
+}
+
+/// What kind of failure a [`RedactError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedactErrorKind {
+    /// The policy does not parse or names something unknown.
+    Policy,
+    /// A key is missing, unreadable or malformed.
+    Key,
+    /// Stream mode with a rule whose matches have no length limit.
+    Unbounded,
+    /// Reading or writing failed.
+    Io,
+}
+
+impl RedactError {
+    pub(crate) fn policy(message: String) -> RedactError {
+        RedactError {
+            kind: RedactErrorKind::Policy,
+            message,
+        }
+    }
+    pub(crate) fn key(message: String) -> RedactError {
+        RedactError {
+            kind: RedactErrorKind::Key,
+            message,
+        }
+    }
+    pub(crate) fn io(e: io::Error) -> RedactError {
+        RedactError {
+            kind: RedactErrorKind::Io,
+            message: e.to_string(),
+        }
+    }
+    /// What kind of failure this is.
+    pub fn kind(&self) -> RedactErrorKind {
+        self.kind
+    }
+    fn detail(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for RedactError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RedactError {}
+
+/// Counts of one redaction.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RedactStats {
+    /// Bytes read.
+    pub bytes_in: u64,
+    /// Bytes written.
+    pub bytes_out: u64,
+    /// Findings applied, per entity (sorted by entity).
+    pub entities: Vec<(String, u64)>,
+    /// Surrogates that could not be made in the value's format (written as hash tokens).
+    pub surrogate_fallbacks: u64,
+}
+
+impl RedactStats {
+    /// Findings applied, all entities together.
+    pub fn findings(&self) -> u64 {
+        self.entities.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Builds a [`Redactor`].
+#[derive(Debug)]
+pub struct RedactorBuilder {
+    engine: Engine,
+    policy: Policy,
+    key: Option<RedactionKey>,
+    options: ScanOptions,
+    block: usize,
+}
+
+impl RedactorBuilder {
+    /// The policy (default: every entity gets `label`).
+    pub fn policy(mut self, policy: Policy) -> RedactorBuilder {
+        self.policy = policy;
+        self
+    }
+
+    /// The key of the keyed operators (`hash`, `encrypt`, `surrogate`).
+    pub fn key(mut self, key: RedactionKey) -> RedactorBuilder {
+        self.key = Some(key);
+        self
+    }
+
+    /// Scan options (threshold, rule filter).
+    pub fn scan_options(mut self, options: ScanOptions) -> RedactorBuilder {
+        self.options = options;
+        self
+    }
+
+    /// Bytes scanned per step (default [`DEFAULT_BLOCK`]); smaller blocks use less memory
+    /// and scan the margins more often. Values below 1 count as 1.
+    pub fn block_size(mut self, bytes: usize) -> RedactorBuilder {
+        self.block = bytes.max(1);
+        self
+    }
+
+    /// The redactor.
+    ///
+    /// # Errors
+    /// When the policy uses a keyed operator and no key was given.
+    pub fn build(self) -> Result<Redactor, RedactError> {
+        if self.policy.needs_key() && self.key.is_none() {
+            let ops: Vec<&str> = std::iter::once(self.policy.default_operator())
+                .chain(self.policy.entities().map(|(_, o)| o))
+                .filter(|o| o.needs_key())
+                .map(Operator::name)
+                .collect();
+            return Err(RedactError::key(format!(
+                "the policy uses {} and no key was given (a key file, or {KEY_ENV})",
+                ops.join(", ")
+            )));
+        }
+        let validators = self
+            .engine
+            .rules()
+            .map(|r| (r.id.to_string(), r.validator.and_then(|n| n.parse().ok())))
+            .collect();
+        Ok(Redactor {
+            margin: self.engine.max_match_len().map(|m| m + MARGIN_EXTRA),
+            engine: self.engine,
+            policy: self.policy,
+            key: self.key,
+            options: self.options,
+            block: self.block,
+            validators,
+            pseudonyms: Mutex::new(Pseudonyms::default()),
+            scratches: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+#[derive(Default)]
+struct Pseudonyms {
+    seen: HashMap<(String, [u8; 32]), u64>,
+    next: HashMap<String, u64>,
+}
+
+/// An engine and a policy: turns text into redacted text.
+///
+/// Shareable across threads (`Send + Sync`); pseudonym numbers are shared by every call on
+/// one redactor, so the same person is `<PERSON_1>` in every file of a run.
+///
+/// ```
+/// use redactyl::{Engine, Operator, Policy, Redactor};
+///
+/// let policy = Policy::default().with("CREDIT_CARD", Operator::Mask { ch: '*', keep_first: 0, keep_last: 4 });
+/// let redactor = Redactor::builder(Engine::builtin()?).policy(policy).build()?;
+/// let out = redactor.redact_str("Card 4111 1111 1111 1111, mail jane@example.com");
+/// assert_eq!(out, "Card **** **** **** 1111, mail [EMAIL_ADDRESS]");
+/// assert!(matches!(redactor.redact_str("nothing here"), std::borrow::Cow::Borrowed(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Redactor {
+    engine: Engine,
+    policy: Policy,
+    key: Option<RedactionKey>,
+    options: ScanOptions,
+    block: usize,
+    /// Bytes scanned on each side of a block; `None` when a rule is unbounded.
+    margin: Option<usize>,
+    validators: HashMap<String, Option<Validator>>,
+    pseudonyms: Mutex<Pseudonyms>,
+    scratches: Mutex<Vec<Scratch>>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("policy", &self.policy)
+            .field("block", &self.block)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads into `buf` until it holds `target` bytes or the reader ends; `true` at the end.
+pub(crate) fn fill<R: Read>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    target: usize,
+) -> Result<bool, RedactError> {
+    let mut chunk = [0u8; 1 << 14];
+    while buf.len() < target {
+        let want = (target - buf.len()).min(chunk.len());
+        match r.read(&mut chunk[..want]) {
+            Ok(0) => return Ok(true),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(RedactError::io(e)),
+        }
+    }
+    Ok(false)
+}
+
+/// The progress of one redaction across blocks.
+struct Cursor {
+    /// Absolute offset up to which output has been produced.
+    emitted: usize,
+    stats: Tally,
+}
+
+#[derive(Default)]
+struct Tally {
+    entities: HashMap<String, u64>,
+    fallbacks: u64,
+}
+
+impl Redactor {
+    /// A builder for a redactor over `engine`.
+    pub fn builder(engine: Engine) -> RedactorBuilder {
+        RedactorBuilder {
+            engine,
+            policy: Policy::default(),
+            key: None,
+            options: ScanOptions::default(),
+            block: DEFAULT_BLOCK,
+        }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Redacts `input`; borrows it back unchanged (no allocation) when nothing is replaced.
+    pub fn redact<'a>(&self, input: &'a [u8]) -> Cow<'a, [u8]> {
+        self.redact_with_stats(input).0
+    }
+
+    /// Redacts a string. Findings are widened to whole characters, so the output is text.
+    pub fn redact_str<'a>(&self, input: &'a str) -> Cow<'a, str> {
+        match self.redact(input.as_bytes()) {
+            Cow::Borrowed(_) => Cow::Borrowed(input),
+            Cow::Owned(bytes) => Cow::Owned(
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+        }
+    }
+
+    /// Redacts everything `input` yields into `output`, holding at most one block and two
+    /// margins in memory. The output is the same as [`Redactor::redact`] of the whole input.
+    ///
+    /// # Errors
+    /// When a rule has no maximum match length (stream mode needs one), or on a read or write
+    /// error.
+    pub fn redact_stream<R: Read, W: Write>(
+        &self,
+        mut input: R,
+        mut output: W,
+    ) -> Result<RedactStats, RedactError> {
+        let Some(margin) = self.margin else {
+            let unbounded: Vec<&str> = self
+                .engine
+                .rules()
+                .filter(|r| r.max_len.is_none())
+                .map(|r| r.id)
+                .collect();
+            return Err(RedactError {
+                kind: RedactErrorKind::Unbounded,
+                message: format!(
+                    "stream mode needs a maximum match length for every rule; unbounded: {} \
+                     (give them `max_len`)",
+                    unbounded.join(", ")
+                ),
+            });
+        };
+        let block = self.block;
+        // `buf` holds the input from absolute offset `base`.
+        let mut buf: Vec<u8> = Vec::with_capacity(block + 2 * margin);
+        let mut base = 0usize;
+        let mut cursor = Cursor {
+            emitted: 0,
+            stats: Tally::default(),
+        };
+        let mut bytes_out = 0u64;
+        let mut k = 0usize;
+        loop {
+            // Block k covers [k*block, (k+1)*block) and is scanned with `margin` either side;
+            // it is the last block when the input ends within its right margin. One byte more
+            // than the window tells whether it does, exactly as slice mode decides it.
+            let want_end = (k + 1) * block + margin;
+            fill(&mut input, &mut buf, want_end + 1 - base)?;
+            let end = base + buf.len();
+            let last = end <= want_end;
+            let first = k * block;
+            let block_end = if last { end } else { (k + 1) * block };
+            let mut write_err = None;
+            self.block(
+                &buf,
+                base,
+                first,
+                block_end,
+                end,
+                margin,
+                &mut cursor,
+                &mut |piece| {
+                    if write_err.is_none() {
+                        let bytes = piece.bytes_at(&buf, base);
+                        bytes_out += bytes.len() as u64;
+                        if let Err(e) = output.write_all(bytes) {
+                            write_err = Some(e);
+                        }
+                    }
+                },
+            );
+            if let Some(e) = write_err {
+                return Err(RedactError::io(e));
+            }
+            if last {
+                break;
+            }
+            k += 1;
+            // Keep the next block's left margin (and anything not yet emitted).
+            let keep_from = (k * block).saturating_sub(margin).min(cursor.emitted);
+            if keep_from > base {
+                buf.drain(..keep_from - base);
+                base = keep_from;
+            }
+        }
+        output.flush().map_err(RedactError::io)?;
+        Ok(self.stats(cursor.stats, base + buf.len(), bytes_out))
+    }
+
+    fn stats(&self, tally: Tally, bytes_in: usize, bytes_out: u64) -> RedactStats {
+        let mut entities: Vec<(String, u64)> = tally.entities.into_iter().collect();
+        entities.sort();
+        RedactStats {
+            bytes_in: bytes_in as u64,
+            bytes_out,
+            entities,
+            surrogate_fallbacks: tally.fallbacks,
+        }
+    }
+
+    /// Redacts `input` and reports what it applied.
+    pub fn redact_with_stats<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, RedactStats) {
+        let mut cursor = Cursor {
+            emitted: 0,
+            stats: Tally::default(),
+        };
+        // Output is only allocated at the first replacement; until then it is the input.
+        let mut out: Option<Vec<u8>> = None;
+        let mut passed = 0;
+        let mut on_piece = |piece: Piece| match (&mut out, piece) {
+            (Some(o), p) => o.extend_from_slice(p.bytes_at(input, 0)),
+            (None, Piece::Input(_, e)) => passed = e,
+            (None, Piece::Replacement(r)) => {
+                let mut o = Vec::with_capacity(input.len() + r.len());
+                o.extend_from_slice(&input[..passed]);
+                o.extend_from_slice(&r);
+                out = Some(o);
+            }
+        };
+        let len = input.len();
+        match self.margin {
+            // Unbounded rules: one scan of the whole input.
+            None => self.block(input, 0, 0, len, len, len, &mut cursor, &mut on_piece),
+            Some(margin) => {
+                let mut k = 0;
+                loop {
+                    let last = len <= (k + 1) * self.block + margin;
+                    let block_end = if last { len } else { (k + 1) * self.block };
+                    let first = k * self.block;
+                    self.block(
+                        input,
+                        0,
+                        first,
+                        block_end,
+                        len,
+                        margin,
+                        &mut cursor,
+                        &mut on_piece,
+                    );
+                    if last {
+                        break;
+                    }
+                    k += 1;
+                }
+            }
+        }
+        let bytes_out = out.as_ref().map_or(len, Vec::len) as u64;
+        let stats = self.stats(cursor.stats, len, bytes_out);
+        match out {
+            Some(o) => (Cow::Owned(o), stats),
+            None => (Cow::Borrowed(input), stats),
+        }
+    }
+
+    /// Scans the block `first..block_end` (absolute offsets) with its margins out of `buf`
+    /// (which holds the input from absolute offset `base` to `avail`), applies the findings
+    /// that start in the block and emits the output up to the block's end.
+    #[allow(clippy::too_many_arguments)]
+    fn block(
+        &self,
+        buf: &[u8],
+        base: usize,
+        first: usize,
+        block_end: usize,
+        avail: usize,
+        margin: usize,
+        cursor: &mut Cursor,
+        emit: &mut dyn FnMut(Piece),
+    ) {
+        let ws = first.saturating_sub(margin).max(base);
+        let we = block_end.saturating_add(margin).min(avail);
+        let window = &buf[ws - base..we - base];
+        let mut scratch = self
+            .scratches
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.engine.scratch());
+        let findings = self.engine.scan_with(&mut scratch, window, &self.options);
+        for f in findings {
+            let (mut s, mut e) = (ws + f.start(), ws + f.end());
+            if s < first.max(cursor.emitted) || s >= block_end {
+                continue;
+            }
+            // Whole characters: widen over UTF-8 continuation bytes.
+            while s > cursor.emitted && s > ws && is_continuation(buf[s - base]) {
+                s -= 1;
+            }
+            while e < we && is_continuation(buf[e - base]) {
+                e += 1;
+            }
+            let op = self.policy.operator(f.entity());
+            if *op == Operator::Keep {
+                continue;
+            }
+            if s > cursor.emitted {
+                emit(Piece::Input(cursor.emitted, s));
+            }
+            let value = &buf[s - base..e - base];
+            let replacement = self.replacement(f, op, value, &mut cursor.stats);
+            emit(Piece::Replacement(replacement));
+            *cursor
+                .stats
+                .entities
+                .entry(f.entity().to_string())
+                .or_default() += 1;
+            cursor.emitted = e;
+        }
+        if let Ok(mut v) = self.scratches.lock() {
+            v.push(scratch);
+        }
+        if block_end > cursor.emitted {
+            emit(Piece::Input(cursor.emitted, block_end));
+            cursor.emitted = block_end;
+        }
+    }
+
+    /// The text that replaces `value`.
+    fn replacement(&self, f: &Finding, op: &Operator, value: &[u8], tally: &mut Tally) -> Vec<u8> {
+        let entity = f.entity();
+        match op {
+            Operator::Remove => Vec::new(),
+            Operator::Label => format!("[{entity}]").into_bytes(),
+            Operator::Keep => value.to_vec(),
+            Operator::Mask {
+                ch,
+                keep_first,
+                keep_last,
+            } => mask(value, *ch, *keep_first, *keep_last),
+            Operator::Pseudonym => {
+                let id: [u8; 32] = Sha256::digest(identity(entity, value)).into();
+                let n = match self.pseudonyms.lock() {
+                    Ok(mut p) => {
+                        let p = &mut *p;
+                        let key = (entity.to_string(), id);
+                        match p.seen.get(&key) {
+                            Some(&n) => n,
+                            None => {
+                                let next = p.next.entry(entity.to_string()).or_insert(0);
+                                *next += 1;
+                                p.seen.insert(key, *next);
+                                *next
+                            }
+                        }
+                    }
+                    Err(_) => 0,
+                };
+                format!("<{entity}_{n}>").into_bytes()
+            }
+            Operator::Hash => self.hash_token(entity, value),
+            Operator::Encrypt => match &self.key {
+                Some(k) => k.encrypt_token(entity, value).into_bytes(),
+                None => format!("[{entity}]").into_bytes(),
+            },
+            Operator::Surrogate => {
+                let Some(key) = &self.key else {
+                    return format!("[{entity}]").into_bytes();
+                };
+                let validator = self.validators.get(f.rule_id()).copied().flatten();
+                match surrogate::make(key, entity, validator, value) {
+                    Some(s) => s,
+                    None => {
+                        tally.fallbacks += 1;
+                        self.hash_token(entity, value)
+                    }
+                }
+            }
+        }
+    }
+
+    fn hash_token(&self, entity: &str, value: &[u8]) -> Vec<u8> {
+        match &self.key {
+            Some(k) => {
+                format!("[{entity}:{}]", k.fingerprint(&identity(entity, value))).into_bytes()
+            }
+            None => format!("[{entity}]").into_bytes(),
+        }
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    (0x80..0xC0).contains(&b)
+}
+
+/// One piece of output: input bytes passed through, or a replacement.
+enum Piece {
+    Input(usize, usize),
+    Replacement(Vec<u8>),
+}
+
+impl Piece {
+    fn bytes_at<'a>(&'a self, buf: &'a [u8], base: usize) -> &'a [u8] {
+        match self {
+            Piece::Input(s, e) => &buf[s - base..e - base],
+            Piece::Replacement(r) => r,
+        }
+    }
+}
+
+/// The value that identifies a finding for `hash`, `pseudonym` and `surrogate`: the same card
+/// or phone number written with other separators or case is the same value.
+pub(crate) fn identity<'a>(entity: &str, value: &'a [u8]) -> Cow<'a, [u8]> {
+    let numeric = value.iter().any(u8::is_ascii_digit);
+    let free_text = matches!(entity, "PERSON" | "URL" | "SECRET" | "STREET_ADDRESS");
+    if entity == "EMAIL_ADDRESS" {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else if numeric && !free_text {
+        Cow::Owned(
+            value
+                .iter()
+                .filter(|b| !matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')' | b'\t'))
+                .map(u8::to_ascii_uppercase)
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Masks letters and digits, keeping the first and last few; other characters stay.
+fn mask(value: &[u8], ch: char, keep_first: usize, keep_last: usize) -> Vec<u8> {
+    let mut buf = [0u8; 4];
+    let ch = ch.encode_utf8(&mut buf).as_bytes().to_vec();
+    let mut out = Vec::with_capacity(value.len());
+    // Characters of valid UTF-8; each invalid byte counts as one maskable character.
+    let chars: Vec<(&[u8], bool)> = match std::str::from_utf8(value) {
+        Ok(s) => s
+            .char_indices()
+            .map(|(i, c)| (&value[i..i + c.len_utf8()], c.is_alphanumeric()))
+            .collect(),
+        Err(_) => value
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (&value[i..=i], b.is_ascii_alphanumeric() || *b >= 0x80))
+            .collect(),
+    };
+    let total = chars.iter().filter(|(_, m)| *m).count();
+    let mut seen = 0;
+    for (bytes, maskable) in chars {
+        if !maskable {
+            out.extend_from_slice(bytes);
+            continue;
+        }
+        seen += 1;
+        if seen <= keep_first || seen + keep_last > total {
+            out.extend_from_slice(bytes);
+        } else {
+            out.extend_from_slice(&ch);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A reader handing out at most `step` bytes per read.
+    pub(crate) struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl<'a> Trickle<'a> {
+        pub(crate) fn new(data: &'a [u8], step: usize) -> Trickle<'a> {
+            Trickle { data, step }
+        }
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn masks_keep_layout() {
+        assert_eq!(
+            mask(b"4111 1111 1111 1234", '*', 0, 4),
+            b"**** **** **** 1234"
+        );
+        assert_eq!(mask(b"jane@example.com", '#', 1, 0), b"j###@#######.###");
+        assert_eq!(mask("Zoë".as_bytes(), '*', 0, 0), b"***");
+        assert_eq!(mask(b"ab", '*', 3, 3), b"ab");
+    }
+
+    #[test]
+    fn identity_ignores_separators_and_case() {
+        assert_eq!(
+            &*identity("CREDIT_CARD", b"4111-1111 1111.1111"),
+            b"4111111111111111"
+        );
+        assert_eq!(
+            &*identity("EMAIL_ADDRESS", b"Jane@Example.COM"),
+            b"jane@example.com"
+        );
+        assert_eq!(&*identity("PERSON", b"Jane Doe"), b"Jane Doe");
+    }
+}
