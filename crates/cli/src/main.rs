@@ -1,8 +1,11 @@
-//! `redactyl`: find personal data and credentials in text, check rule files, evaluate on
-//! labelled corpora.
+//! `redactyl`: find personal data and credentials in text, scrub it, check rule files,
+//! evaluate on labelled corpora.
 //!
-//! Exit codes: 0 nothing found (or all checks passed), 1 something found (or a check failed),
-//! 2 an error (unreadable input, bad rule file, bad corpus).
+//! Exit codes: 0 nothing found (or all checks passed, or scrubbed), 1 something found (or a
+//! check failed, or tokens that did not restore), 2 an error (unreadable input, bad rule file,
+//! bad policy or key, bad corpus).
+
+mod scrub;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -28,6 +31,12 @@ struct Cli {
 enum Command {
     /// Scan files, directories or stdin ("-") and print findings as JSON Lines.
     Scan(ScanArgs),
+    /// Write the input with its findings replaced as the policy says (default: labels).
+    Scrub(scrub::ScrubArgs),
+    /// Put back the values of `encrypt` tokens ([enc:...]) with the key that made them.
+    Restore(scrub::RestoreArgs),
+    /// Print (or write to a new file) a random key for hash, encrypt and surrogate.
+    Keygen(scrub::KeygenArgs),
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -35,7 +44,7 @@ enum Command {
     Eval(EvalArgs),
 }
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct EngineArgs {
     /// Add the rules, allow list and deny list of a TOML rule file (repeatable).
     #[arg(long = "rules", value_name = "FILE")]
@@ -131,6 +140,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(a) => scan(&a),
+        Command::Scrub(a) => scrub::scrub(&a),
+        Command::Restore(a) => scrub::restore(&a),
+        Command::Keygen(a) => scrub::keygen(&a),
         Command::Rules(RulesCommand::List {
             engine,
             json,

@@ -257,3 +257,185 @@ fn eval_names_a_malformed_corpus_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("broken.jsonl:2:"), "{err}");
 }
+
+const PII: &[u8] =
+    b"Hi, my name is Maria Lopez.\nCard 4111 1111 1111 1111, mail maria.lopez@gmail.com\n";
+
+#[test]
+fn scrub_labels_by_default_and_reports_counts_without_values() {
+    let out = run(&["scrub"], PII);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Hi, my name is [PERSON].\nCard [CREDIT_CARD], mail [EMAIL_ADDRESS]\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let summary: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+    assert_eq!(summary["findings"], 3);
+    assert_eq!(summary["entities"]["CREDIT_CARD"], 1);
+    assert!(!err.contains("4111") && !err.contains("Maria"), "{err}");
+    // --quiet: nothing on stderr.
+    let out = run(&["scrub", "-q", "-"], PII);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn scrub_to_a_file_is_atomic_and_never_overwrites_its_input() {
+    let input = temp("scrub-in.txt", PII);
+    let output = input.with_file_name("scrub-out.txt");
+    let out = run(
+        &[
+            "scrub",
+            "-q",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert!(written.contains("[EMAIL_ADDRESS]"));
+    assert_eq!(std::fs::read(&input).unwrap(), PII, "input untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(input.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // The input itself as output: refused, input intact.
+    let same = run(
+        &[
+            "scrub",
+            input.to_str().unwrap(),
+            "-o",
+            input.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(same.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&same.stderr).contains("is the input"));
+    assert_eq!(std::fs::read(&input).unwrap(), PII);
+    // A failed run (bad policy) leaves an existing output as it was.
+    let policy = temp(
+        "bad-policy.toml",
+        b"[policy.entities]\nPERSON = \"shred\"\n",
+    );
+    let failed = run(
+        &[
+            "scrub",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(failed.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        msg.contains("bad-policy.toml") && msg.contains("shred"),
+        "{msg}"
+    );
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), written);
+}
+
+#[test]
+fn encrypt_then_restore_round_trips_and_a_wrong_key_is_reported() {
+    let key = temp("k.hex", format!("{}\n", "ab".repeat(32)).as_bytes());
+    let policy = temp(
+        "enc.toml",
+        b"[policy]\ndefault = \"encrypt\"\n[policy.entities]\nPERSON = \"pseudonym\"\n",
+    );
+    let k = key.to_str().unwrap();
+    let sealed = run(
+        &[
+            "scrub",
+            "-q",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--key-file",
+            k,
+        ],
+        PII,
+    );
+    assert_eq!(
+        sealed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sealed.stderr)
+    );
+    let text = String::from_utf8_lossy(&sealed.stdout).into_owned();
+    assert!(
+        text.contains("<PERSON_1>") && text.contains("[enc:CREDIT_CARD:"),
+        "{text}"
+    );
+    assert!(!text.contains("4111") && !text.contains("gmail"));
+    let back = run(&["restore", "-q", "--key-file", k], text.as_bytes());
+    assert_eq!(back.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&back.stdout),
+        "Hi, my name is <PERSON_1>.\nCard 4111 1111 1111 1111, mail maria.lopez@gmail.com\n"
+    );
+    let other = temp("k2.hex", "cd".repeat(32).as_bytes());
+    let wrong = run(
+        &["restore", "--key-file", other.to_str().unwrap()],
+        text.as_bytes(),
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&wrong.stdout), text);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("did not open"));
+}
+
+#[test]
+fn keyed_operators_without_a_key_are_a_clear_error() {
+    let policy = temp("hash.toml", b"[policy]\ndefault = \"hash\"\n");
+    let mut cmd = bin();
+    cmd.env_remove("REDACTYL_KEY")
+        .args(["scrub", "--policy", policy.to_str().unwrap()])
+        .stdin(Stdio::null());
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no key was given"));
+    // A malformed key in the environment is named, not echoed.
+    let out = bin()
+        .env("REDACTYL_KEY", "not-a-key-secret")
+        .args(["scrub", "--policy", policy.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        msg.contains("REDACTYL_KEY") && !msg.contains("not-a-key-secret"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn keygen_writes_a_private_key_file_once() {
+    let dir = temp("placeholder", b"").with_file_name("keys");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("redactyl.key");
+    let out = run(&["keygen", "-o", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let hex = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(hex.trim().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+    let again = run(&["keygen", "-o", path.to_str().unwrap()], b"");
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), hex);
+}

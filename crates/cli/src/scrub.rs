@@ -1,0 +1,269 @@
+//! `redactyl scrub`, `redactyl restore` and `redactyl keygen`.
+
+use crate::EngineArgs;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use redactyl::{Policy, RedactionKey, Redactor, KEY_ENV};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Args)]
+pub(crate) struct ScrubArgs {
+    /// The file to scrub; "-" or nothing reads stdin.
+    input: Option<PathBuf>,
+    /// Write the scrubbed text here (through a temporary file renamed into place, so a failed
+    /// run never leaves a half-scrubbed file); default: stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// A TOML file whose `[policy]` table chooses the operator per entity (default: `label`
+    /// for every entity).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// One TOML config holding rules and policy: the same as `--rules FILE --policy FILE`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    key: KeyArgs,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct KeyArgs {
+    /// The key file (hex, as `redactyl keygen` writes it) for `hash`, `encrypt`, `surrogate`
+    /// and `restore`. Without it the key comes from the REDACTYL_KEY environment variable.
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    fn load(&self) -> Result<Option<RedactionKey>> {
+        Ok(match &self.key_file {
+            Some(f) => Some(RedactionKey::from_file(f)?),
+            None => RedactionKey::from_env()?,
+        })
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct RestoreArgs {
+    /// The file holding `[enc:...]` tokens; "-" or nothing reads stdin.
+    input: Option<PathBuf>,
+    /// Write the restored text here (atomically); default: stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct KeygenArgs {
+    /// Write the key to this file (created with owner-only permissions; an existing file is
+    /// never overwritten); default: stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct ScrubSummary<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    input: &'a str,
+    bytes_in: u64,
+    bytes_out: u64,
+    findings: u64,
+    entities: BTreeMap<&'a str, u64>,
+    surrogate_fallbacks: u64,
+    seconds: f64,
+    mb_per_s: f64,
+}
+
+#[derive(Serialize)]
+struct RestoreSummary<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    input: &'a str,
+    restored: u64,
+    failed: u64,
+}
+
+fn name_of(input: Option<&Path>) -> String {
+    input.map_or_else(|| "-".to_string(), |p| p.display().to_string())
+}
+
+fn is_stdin(input: Option<&Path>) -> bool {
+    input.is_none_or(|p| p.as_os_str() == "-")
+}
+
+/// Opens the input (stdin for `-` or nothing).
+fn open_input(input: Option<&Path>) -> Result<Box<dyn Read>> {
+    match input {
+        Some(p) if !is_stdin(input) => {
+            let f = File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+        }
+        _ => Ok(Box::new(io::stdin().lock())),
+    }
+}
+
+/// Runs `write` into `output` (stdout when `None`). A file is written beside its final name
+/// and renamed into place only when everything succeeded.
+fn with_output<T>(
+    input: Option<&Path>,
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let Some(out) = output.filter(|o| o.as_os_str() != "-") else {
+        let stdout = io::stdout();
+        let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let v = write(&mut w)?;
+        w.flush()?;
+        return Ok(v);
+    };
+    if let Some(inp) = input.filter(|_| !is_stdin(input)) {
+        let same = match (std::fs::canonicalize(inp), std::fs::canonicalize(out)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            bail!(
+                "{} is the input; write the output elsewhere (inputs are never modified)",
+                out.display()
+            );
+        }
+    }
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = out
+        .file_name()
+        .with_context(|| format!("{} is not a file name", out.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.redactyl-{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> Result<T> {
+        let f = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let mut w = BufWriter::with_capacity(1 << 16, f);
+        let v = write(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, out)
+            .with_context(|| format!("cannot move the output into {}", out.display()))?;
+        Ok(v)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
+    let mut engine_args = a.engine.clone();
+    let mut policy = Policy::default();
+    for f in [&a.config, &a.policy].into_iter().flatten() {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read policy file {}", f.display()))?;
+        policy = Policy::from_toml(&f.display().to_string(), &text)?;
+    }
+    if let Some(c) = &a.config {
+        engine_args.rules.push(c.clone());
+    }
+    let engine = engine_args.build()?;
+    let mut builder = Redactor::builder(engine).policy(policy);
+    if let Some(k) = a.key.load()? {
+        builder = builder.key(k);
+    }
+    let redactor = builder.build()?;
+    let input = a.input.as_deref();
+    let reader = open_input(input)?;
+    let started = Instant::now();
+    let stats = with_output(input, a.output.as_deref(), |w| {
+        redactor
+            .redact_stream(reader, w)
+            .with_context(|| format!("scrubbing {}", name_of(input)))
+    })?;
+    if !a.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        let name = name_of(input);
+        let summary = ScrubSummary {
+            kind: "summary",
+            input: &name,
+            bytes_in: stats.bytes_in,
+            bytes_out: stats.bytes_out,
+            findings: stats.findings(),
+            entities: stats
+                .entities
+                .iter()
+                .map(|(e, n)| (e.as_str(), *n))
+                .collect(),
+            surrogate_fallbacks: stats.surrogate_fallbacks,
+            seconds,
+            mb_per_s: stats.bytes_in as f64 / 1e6 / seconds.max(1e-9),
+        };
+        eprintln!("{}", serde_json::to_string(&summary)?);
+    }
+    Ok(0)
+}
+
+pub(crate) fn restore(a: &RestoreArgs) -> Result<u8> {
+    let Some(key) = a.key.load()? else {
+        bail!("restore needs the key the text was encrypted with: --key-file FILE or {KEY_ENV}");
+    };
+    let input = a.input.as_deref();
+    let reader = open_input(input)?;
+    let stats = with_output(input, a.output.as_deref(), |w| {
+        Ok(key.restore_stream(reader, w)?)
+    })?;
+    if !a.quiet {
+        let name = name_of(input);
+        let summary = RestoreSummary {
+            kind: "summary",
+            input: &name,
+            restored: stats.restored,
+            failed: stats.failed,
+        };
+        eprintln!("{}", serde_json::to_string(&summary)?);
+    }
+    if stats.failed > 0 {
+        eprintln!(
+            "redactyl: {} token(s) did not open under this key and were left as they were",
+            stats.failed
+        );
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+pub(crate) fn keygen(a: &KeygenArgs) -> Result<u8> {
+    let hex = RedactionKey::generate_hex()?;
+    match &a.output {
+        None => println!("{hex}"),
+        Some(path) => {
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts
+                .open(path)
+                .with_context(|| format!("cannot create key file {}", path.display()))?;
+            writeln!(f, "{hex}")?;
+        }
+    }
+    Ok(0)
+}
