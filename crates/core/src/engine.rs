@@ -1112,6 +1112,37 @@ impl Engine {
         s.cands = cands;
     }
 
+    /// The index of the rule with this id.
+    pub(crate) fn rule_index(&self, id: &str) -> Option<u32> {
+        self.inner
+            .rules
+            .iter()
+            .position(|r| &*r.id == id)
+            .map(|i| i as u32)
+    }
+
+    /// How strongly rule `r` takes `value` on its own: `None` unless its pattern matches all
+    /// of it (rules whose finding is a capture group skip this) and, with `validate`, its
+    /// validator accepts all of it; else the validator's score (the rule's score when the
+    /// validator sets none). Used to check surrogates against the values they replace.
+    pub(crate) fn strength(&self, r: u32, value: &[u8], validate: bool) -> Option<f32> {
+        let rule = self.inner.rules.get(r as usize)?;
+        if let (Some(re), None) = (&rule.regex, rule.value_group) {
+            let input = Input::new(value).anchored(regex_automata::Anchored::Yes);
+            if re.search(&input)?.end() != value.len() {
+                return None;
+            }
+        }
+        match rule.validator {
+            Some(v) if validate => {
+                let verdict = v.check(value, 0, value.len())?;
+                (verdict.start == 0 && verdict.end == value.len())
+                    .then(|| verdict.score.unwrap_or(rule.score))
+            }
+            _ => Some(rule.score),
+        }
+    }
+
     /// Runs every rule's examples (each must fire) and negative examples (none may fire),
     /// with only that rule enabled, at the default threshold (or at the rule's best score when
     /// that is lower: such rules only report below the default threshold).

@@ -16,7 +16,6 @@ pub use keys::{RedactionKey, RestoreStats, KEY_BYTES, KEY_ENV};
 pub use policy::{Operator, Policy};
 
 use crate::engine::{Engine, Finding, ScanOptions, Scratch};
-use crate::validators::Validator;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -159,10 +158,11 @@ impl RedactorBuilder {
                 ops.join(", ")
             )));
         }
-        let validators = self
+        let rule_index = self
             .engine
             .rules()
-            .map(|r| (r.id.to_string(), r.validator.and_then(|n| n.parse().ok())))
+            .map(|r| r.id.to_string())
+            .filter_map(|id| self.engine.rule_index(&id).map(|i| (id, i)))
             .collect();
         Ok(Redactor {
             margin: self.engine.max_match_len().map(|m| m + MARGIN_EXTRA),
@@ -171,7 +171,7 @@ impl RedactorBuilder {
             key: self.key,
             options: self.options,
             block: self.block,
-            validators,
+            rule_index,
             pseudonyms: Mutex::new(Pseudonyms::default()),
             scratches: Mutex::new(Vec::new()),
         })
@@ -207,7 +207,7 @@ pub struct Redactor {
     block: usize,
     /// Bytes scanned on each side of a block; `None` when a rule is unbounded.
     margin: Option<usize>,
-    validators: HashMap<String, Option<Validator>>,
+    rule_index: HashMap<String, u32>,
     pseudonyms: Mutex<Pseudonyms>,
     scratches: Mutex<Vec<Scratch>>,
 }
@@ -545,8 +545,15 @@ impl Redactor {
                 let Some(key) = &self.key else {
                     return format!("[{entity}]").into_bytes();
                 };
-                let validator = self.validators.get(f.rule_id()).copied().flatten();
-                match surrogate::make(key, entity, validator, value) {
+                let rule = self.rule_index.get(f.rule_id()).copied();
+                // SSN fakes are never-issued numbers on purpose, which the issuance rules of
+                // the validator reject: only the pattern is checked.
+                let validate = entity != "US_SSN";
+                let strength = |v: &[u8]| rule.and_then(|r| self.engine.strength(r, v, validate));
+                // A fake must pass the rule at least as well as the value it replaces.
+                let floor = strength(value).unwrap_or(0.0);
+                let accept = |candidate: &[u8]| strength(candidate).is_some_and(|s| s >= floor);
+                match surrogate::make(key, entity, &accept, value) {
                     Some(s) => s,
                     None => {
                         tally.fallbacks += 1;
@@ -662,6 +669,68 @@ pub(crate) mod tests {
             out[..n].copy_from_slice(&self.data[..n]);
             self.data = &self.data[n..];
             Ok(n)
+        }
+    }
+
+    #[test]
+    fn every_corpus_surrogate_passes_its_rule_and_differs() {
+        let engine = Engine::builtin().unwrap();
+        let key = RedactionKey::from_hex(&"42".repeat(32)).unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpora");
+        let mut made: HashMap<String, usize> = HashMap::new();
+        let mut fallbacks = Vec::new();
+        for name in [
+            "support_test.jsonl",
+            "support_hard_test.jsonl",
+            "support_blind_test.jsonl",
+        ] {
+            let data = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            for line in data.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let text = v["text"].as_str().unwrap().as_bytes();
+                for f in engine.find_iter(text) {
+                    let value = &text[f.range()];
+                    let r = engine.rule_index(f.rule_id()).unwrap();
+                    let validate = f.entity() != "US_SSN";
+                    let floor = engine.strength(r, value, validate).unwrap_or(0.0);
+                    let accept =
+                        |c: &[u8]| engine.strength(r, c, validate).is_some_and(|s| s >= floor);
+                    match surrogate::make(&key, f.entity(), &accept, value) {
+                        Some(s) => {
+                            assert_ne!(s, value);
+                            assert!(accept(&s), "{}", f.rule_id());
+                            *made.entry(f.entity().to_string()).or_default() += 1;
+                        }
+                        None => {
+                            eprintln!(
+                                "FALLBACK {} {:?}",
+                                f.rule_id(),
+                                String::from_utf8_lossy(value)
+                            );
+                            fallbacks.push(f.rule_id().to_string())
+                        }
+                    }
+                }
+            }
+        }
+        // Only formats whose checksum cannot be drawn fall back (Base58Check, CRC32 tokens).
+        fallbacks.sort();
+        fallbacks.dedup();
+        assert!(
+            fallbacks
+                .iter()
+                .all(|r| ["crypto-btc", "github-token"].contains(&r.as_str())),
+            "{fallbacks:?}"
+        );
+        for e in [
+            "PERSON",
+            "EMAIL_ADDRESS",
+            "PHONE_NUMBER",
+            "CREDIT_CARD",
+            "IBAN_CODE",
+            "US_SSN",
+        ] {
+            assert!(made.get(e).copied().unwrap_or(0) > 5, "{e}: {made:?}");
         }
     }
 

@@ -12,7 +12,7 @@
 //! (RFC 3849).
 
 use super::{identity, RedactionKey};
-use crate::validators::{checksum, Validator};
+use crate::validators::checksum;
 
 /// Candidates drawn before giving up (a checksum that one draw in 100 meets fails all of
 /// them about once in 30 000 values).
@@ -62,11 +62,12 @@ impl Draw<'_> {
     }
 }
 
-/// A fake for `value`, or `None` when no candidate passed.
+/// A fake for `value` that `accept` (the rule's pattern and validator) takes, or `None` when
+/// no candidate passed.
 pub(crate) fn make(
     key: &RedactionKey,
     entity: &str,
-    validator: Option<Validator>,
+    accept: &dyn Fn(&[u8]) -> bool,
     value: &[u8],
 ) -> Option<Vec<u8>> {
     let seed = identity(entity, value);
@@ -80,17 +81,9 @@ pub(crate) fn make(
             buf: [0; 32],
             used: 32,
         };
-        let candidate = draw(&mut d, entity, value)?;
-        if candidate == value {
-            continue;
-        }
-        // SSN fakes are never-issued numbers on purpose, which the issuance rules reject.
-        let checked = if entity == "US_SSN" { None } else { validator };
-        let passes = checked.is_none_or(|v| {
-            v.check(&candidate, 0, candidate.len())
-                .is_some_and(|r| r.start == 0 && r.end == candidate.len())
-        });
-        if passes {
+        // Late attempts keep a short letter prefix too (`AKIA...` keys).
+        let candidate = draw(&mut d, entity, value, attempt >= ATTEMPTS / 2)?;
+        if candidate != value && accept(&candidate) {
             return Some(candidate);
         }
     }
@@ -98,7 +91,7 @@ pub(crate) fn make(
 }
 
 /// One candidate in the format of `value`.
-fn draw(d: &mut Draw<'_>, entity: &str, value: &[u8]) -> Option<Vec<u8>> {
+fn draw(d: &mut Draw<'_>, entity: &str, value: &[u8], keep_more: bool) -> Option<Vec<u8>> {
     Some(match entity {
         "PERSON" => person(d, value),
         "EMAIL_ADDRESS" => email(d),
@@ -107,35 +100,59 @@ fn draw(d: &mut Draw<'_>, entity: &str, value: &[u8]) -> Option<Vec<u8>> {
         "US_SSN" => ssn(d, value),
         "IP_ADDRESS" => ip(d, value),
         "PHONE_NUMBER" => keep_head(d, value, 4),
-        _ => shape(d, value, leading_letters(value)),
+        _ => shape(d, value, prefix(value, keep_more)),
     })
 }
 
 /// Same layout: digits become random digits, letters random letters of the same case, the
-/// first `keep` bytes and everything else stay.
+/// first `keep` bytes and everything else stay. A hexadecimal value stays hexadecimal (in
+/// lower case when it mixes cases, as case can carry a checksum).
 fn shape(d: &mut Draw<'_>, value: &[u8], keep: usize) -> Vec<u8> {
+    let body = value.get(keep..).unwrap_or_default();
+    let alnum = || body.iter().filter(|b| b.is_ascii_alphanumeric());
+    let hex = alnum().count() >= 8 && alnum().all(u8::is_ascii_hexdigit);
+    let mixed = alnum().any(u8::is_ascii_lowercase) && alnum().any(u8::is_ascii_uppercase);
+    let letters: u32 = if hex { 6 } else { 26 };
     value
         .iter()
         .enumerate()
         .map(|(i, &b)| match b {
             _ if i < keep => b,
             b'0'..=b'9' => d.digit(),
-            b'A'..=b'Z' => b'A' + d.below(26) as u8,
-            b'a'..=b'z' => b'a' + d.below(26) as u8,
+            b'A'..=b'Z' if !(hex && mixed) => b'A' + d.below(letters) as u8,
+            b'A'..=b'Z' | b'a'..=b'z' => b'a' + d.below(letters) as u8,
             _ => b,
         })
         .collect()
 }
 
-/// How many leading bytes name a format rather than a value: a short letter prefix followed
-/// by a separator or digits (`ghp_`, `AKIA`, `0x`, `bc1`). At most four.
-fn leading_letters(value: &[u8]) -> usize {
+/// How many leading bytes name a format rather than a value: letters up to the last `_` or
+/// `-` of the first 12 bytes (`ghp_`, `sk_live_`, `xoxb-`), `0x`, and a JWT's header segment;
+/// with `more`, also up to four leading letters (`AKIA`).
+fn prefix(value: &[u8], more: bool) -> usize {
+    if value.starts_with(b"eyJ") {
+        if let Some(dot) = value.iter().position(|&b| b == b'.') {
+            return dot + 1;
+        }
+    }
+    if value.starts_with(b"0x") {
+        return 2;
+    }
+    let head = &value[..value.len().min(12)];
+    let named = head
+        .iter()
+        .rposition(|&b| b == b'_' || b == b'-')
+        .filter(|&i| {
+            head[..i]
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || *b == b'_')
+        })
+        .map_or(0, |i| i + 1);
     let letters = value.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    match value.get(letters) {
-        Some(b'_' | b'-') if letters <= 4 => letters + 1,
-        Some(b'0'..=b'9') if (2..=4).contains(&letters) => letters,
-        _ if value.starts_with(b"0x") => 2,
-        _ => 0,
+    if more {
+        named.max(letters.min(4))
+    } else {
+        named
     }
 }
 
@@ -301,6 +318,7 @@ fn ip(d: &mut Draw<'_>, value: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validators::Validator;
 
     fn key() -> RedactionKey {
         RedactionKey::from_hex(&"5a".repeat(32)).unwrap()
@@ -308,6 +326,16 @@ mod tests {
 
     fn v(name: &str) -> Option<Validator> {
         Some(name.parse().unwrap())
+    }
+
+    /// The validator alone, over the whole candidate.
+    fn by(validator: Option<Validator>) -> impl Fn(&[u8]) -> bool {
+        move |c: &[u8]| {
+            validator.is_none_or(|v| {
+                v.check(c, 0, c.len())
+                    .is_some_and(|r| r.start == 0 && r.end == c.len())
+            })
+        }
     }
 
     #[test]
@@ -328,13 +356,16 @@ mod tests {
             ("ABA_ROUTING_NUMBER", "aba_routing", "011000015"),
         ];
         for &(entity, validator, value) in cases {
-            let s = make(&k, entity, v(validator), value.as_bytes())
+            let s = make(&k, entity, &by(v(validator)), value.as_bytes())
                 .unwrap_or_else(|| panic!("no surrogate for {entity}"));
             assert_ne!(s, value.as_bytes(), "{entity}");
             let ok = v(validator).unwrap().check(&s, 0, s.len());
             assert!(ok.is_some(), "{entity}: {}", String::from_utf8_lossy(&s));
             // Consistent per value (and per identity of the value).
-            assert_eq!(Some(s), make(&k, entity, v(validator), value.as_bytes()));
+            assert_eq!(
+                Some(s),
+                make(&k, entity, &by(v(validator)), value.as_bytes())
+            );
         }
     }
 
@@ -343,7 +374,7 @@ mod tests {
         let s = make(
             &key(),
             "CREDIT_CARD",
-            v("credit_card"),
+            &by(v("credit_card")),
             b"4111 1111 1111 1111",
         )
         .unwrap();
@@ -354,7 +385,7 @@ mod tests {
 
     #[test]
     fn ssn_fakes_are_never_issued_numbers() {
-        let s = make(&key(), "US_SSN", v("us_ssn"), b"078-05-1123").unwrap();
+        let s = make(&key(), "US_SSN", &by(None), b"078-05-1123").unwrap();
         let text = String::from_utf8(s).unwrap();
         assert!(
             text.starts_with('9') && text.len() == 11 && &text[3..4] == "-",
@@ -373,10 +404,10 @@ mod tests {
     #[test]
     fn names_keep_word_count_and_case() {
         let k = key();
-        let s = String::from_utf8(make(&k, "PERSON", None, b"john smith").unwrap()).unwrap();
+        let s = String::from_utf8(make(&k, "PERSON", &by(None), b"john smith").unwrap()).unwrap();
         assert_eq!(s.split(' ').count(), 2);
         assert_eq!(s, s.to_lowercase());
-        let s = String::from_utf8(make(&k, "PERSON", None, b"Maria").unwrap()).unwrap();
+        let s = String::from_utf8(make(&k, "PERSON", &by(None), b"Maria").unwrap()).unwrap();
         assert!(s.chars().next().unwrap().is_uppercase() && !s.contains(' '));
     }
 }
