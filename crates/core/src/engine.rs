@@ -1112,15 +1112,6 @@ impl Engine {
         s.cands = cands;
     }
 
-    /// The index of the rule with this id.
-    pub(crate) fn rule_index(&self, id: &str) -> Option<u32> {
-        self.inner
-            .rules
-            .iter()
-            .position(|r| &*r.id == id)
-            .map(|i| i as u32)
-    }
-
     /// How strongly rule `r` takes `value` on its own: `None` unless its pattern matches all
     /// of it (rules whose finding is a capture group skip this) and, with `validate`, its
     /// validator accepts all of it; else the validator's score (the rule's score when the

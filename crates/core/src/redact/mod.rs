@@ -158,11 +158,9 @@ impl RedactorBuilder {
                 ops.join(", ")
             )));
         }
-        let rule_index = self
-            .engine
-            .rules()
-            .map(|r| r.id.to_string())
-            .filter_map(|id| self.engine.rule_index(&id).map(|i| (id, i)))
+        let rule_index = (self.engine.rules())
+            .enumerate()
+            .map(|(i, r)| (r.id.to_string(), i as u32))
             .collect();
         Ok(Redactor {
             margin: self.engine.max_match_len().map(|m| m + MARGIN_EXTRA),
@@ -478,6 +476,12 @@ impl Redactor {
             while e < we && is_continuation(buf[e - base]) {
                 e += 1;
             }
+            match cursor.stats.entities.get_mut(f.entity()) {
+                Some(n) => *n += 1,
+                None => {
+                    cursor.stats.entities.insert(f.entity().to_string(), 1);
+                }
+            }
             let op = self.policy.operator(f.entity());
             if *op == Operator::Keep {
                 continue;
@@ -488,11 +492,6 @@ impl Redactor {
             let value = &buf[s - base..e - base];
             let replacement = self.replacement(f, op, value, &mut cursor.stats);
             emit(Piece::Replacement(replacement));
-            *cursor
-                .stats
-                .entities
-                .entry(f.entity().to_string())
-                .or_default() += 1;
             cursor.emitted = e;
         }
         if let Ok(mut v) = self.scratches.lock() {
@@ -690,7 +689,7 @@ pub(crate) mod tests {
                 let text = v["text"].as_str().unwrap().as_bytes();
                 for f in engine.find_iter(text) {
                     let value = &text[f.range()];
-                    let r = engine.rule_index(f.rule_id()).unwrap();
+                    let r = engine.rules().position(|x| x.id == f.rule_id()).unwrap() as u32;
                     let validate = f.entity() != "US_SSN";
                     let floor = engine.strength(r, value, validate).unwrap_or(0.0);
                     let accept =
