@@ -68,6 +68,15 @@ impl Finding {
     pub fn rule_id(&self) -> &str {
         &self.rule
     }
+
+    /// The same finding at other offsets.
+    pub(crate) fn moved(&self, start: usize, end: usize) -> Finding {
+        Finding {
+            start,
+            end,
+            ..self.clone()
+        }
+    }
 }
 
 pub(crate) struct Rule {

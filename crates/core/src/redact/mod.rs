@@ -243,6 +243,8 @@ struct Cursor {
     /// Absolute offset up to which output has been produced.
     emitted: usize,
     stats: Tally,
+    /// The findings applied (input offsets), when the caller wants them.
+    applied: Option<Vec<Finding>>,
 }
 
 #[derive(Default)]
@@ -323,6 +325,7 @@ impl Redactor {
         let mut cursor = Cursor {
             emitted: 0,
             stats: Tally::default(),
+            applied: None,
         };
         let mut bytes_out = 0u64;
         let mut k = 0usize;
@@ -386,9 +389,36 @@ impl Redactor {
 
     /// Redacts `input` and reports what it applied.
     pub fn redact_with_stats<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, RedactStats) {
+        let (out, stats, _) = self.redact_slice(input, false);
+        (out, stats)
+    }
+
+    /// Redacts `input` and returns the findings it applied (kept ones included), at their
+    /// offsets in `input` (widened to whole characters).
+    ///
+    /// ```
+    /// use redactyl::{Engine, Redactor};
+    ///
+    /// let r = Redactor::builder(Engine::builtin()?).build()?;
+    /// let (out, found) = r.redact_findings(b"mail jane@example.com");
+    /// assert_eq!(&*out, b"mail [EMAIL_ADDRESS]");
+    /// assert_eq!((found[0].entity(), found[0].start()), ("EMAIL_ADDRESS", 5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn redact_findings<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, Vec<Finding>) {
+        let (out, _, found) = self.redact_slice(input, true);
+        (out, found)
+    }
+
+    fn redact_slice<'a>(
+        &self,
+        input: &'a [u8],
+        want_findings: bool,
+    ) -> (Cow<'a, [u8]>, RedactStats, Vec<Finding>) {
         let mut cursor = Cursor {
             emitted: 0,
             stats: Tally::default(),
+            applied: want_findings.then(Vec::new),
         };
         // Output is only allocated at the first replacement; until then it is the input.
         let mut out: Option<Vec<u8>> = None;
@@ -432,9 +462,10 @@ impl Redactor {
         }
         let bytes_out = out.as_ref().map_or(len, Vec::len) as u64;
         let stats = self.stats(cursor.stats, len, bytes_out);
+        let found = cursor.applied.unwrap_or_default();
         match out {
-            Some(o) => (Cow::Owned(o), stats),
-            None => (Cow::Borrowed(input), stats),
+            Some(o) => (Cow::Owned(o), stats, found),
+            None => (Cow::Borrowed(input), stats, found),
         }
     }
 
@@ -475,6 +506,9 @@ impl Redactor {
             }
             while e < we && is_continuation(buf[e - base]) {
                 e += 1;
+            }
+            if let Some(applied) = cursor.applied.as_mut() {
+                applied.push(f.moved(s, e));
             }
             match cursor.stats.entities.get_mut(f.entity()) {
                 Some(n) => *n += 1,

@@ -1,0 +1,316 @@
+//! Records out of and back into the formats support exports come in: plain text, JSON and
+//! JSON Lines, CSV and TSV, WebVTT and SRT subtitles.
+//!
+//! A file is read as *units*: the spans of text that carry content (a JSON string value, a CSV
+//! field, a subtitle cue's text, or the whole of a plain-text file), each with where it sits
+//! (record number, JSON path or column). Each unit is decoded (JSON escapes, CSV quotes), scanned
+//! or redacted, and, when redaction changed it, encoded back and spliced into the file. Nothing
+//! else is touched: keys, numbers, white space, quoting, cue timings and line endings come out
+//! byte for byte, so the output parses to the same shape.
+//!
+//! ```
+//! use redactyl::{Engine, Redactor};
+//! use redactyl_formats::{process, Format, Mode};
+//!
+//! let redactor = Redactor::builder(Engine::builtin()?).build()?;
+//! let input = br#"{"id": 7, "comments": [{"body": "mail me at jane@example.com"}]}"#;
+//! let done = process(Format::Json, input, &mut Mode::Scrub(&redactor));
+//! assert_eq!(&*done.output, &br#"{"id": 7, "comments": [{"body": "mail me at [EMAIL_ADDRESS]"}]}"#[..]);
+//! assert_eq!(done.hits[0].field.as_deref(), Some("$.comments[0].body"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod csv;
+mod json;
+mod subtitles;
+
+use redactyl::{Engine, Finding, Redactor, ScanOptions, Scratch};
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// The whole file is one text.
+    Text,
+    /// One JSON document: every string value.
+    Json,
+    /// One JSON document per line.
+    JsonLines,
+    /// Comma-separated values, header-aware: every field.
+    Csv,
+    /// Tab-separated values.
+    Tsv,
+    /// WebVTT subtitles: cue text and notes.
+    WebVtt,
+    /// SubRip subtitles: cue text.
+    Srt,
+}
+
+impl Format {
+    /// The format a file name implies (by extension; plain text when none matches).
+    ///
+    /// ```
+    /// use redactyl_formats::Format;
+    /// assert_eq!(Format::from_name("export/tickets.JSONL"), Format::JsonLines);
+    /// assert_eq!(Format::from_name("notes.log"), Format::Text);
+    /// ```
+    pub fn from_name(name: &str) -> Format {
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "vtt" => Format::WebVtt,
+            "srt" => Format::Srt,
+            _ => Format::Text,
+        }
+    }
+
+    /// A short name (`text`, `json`, `jsonl`, `csv`, `tsv`, `vtt`, `srt`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::WebVtt => "vtt",
+            Format::Srt => "srt",
+        }
+    }
+}
+
+/// What to do with each unit.
+#[derive(Debug)]
+pub enum Mode<'a> {
+    /// Find only; the output is the input.
+    Scan {
+        /// The engine.
+        engine: &'a Engine,
+        /// A scratch of that engine.
+        scratch: &'a mut Scratch,
+        /// Threshold and rule filter.
+        options: &'a ScanOptions,
+    },
+    /// Find and replace as the redactor's policy says.
+    Scrub(&'a Redactor),
+}
+
+impl Mode<'_> {
+    /// The findings of `text`, and its replacement when it changed.
+    fn apply(&mut self, text: &[u8]) -> (Option<Vec<u8>>, Vec<Finding>) {
+        match self {
+            Mode::Scan {
+                engine,
+                scratch,
+                options,
+            } => (None, engine.scan_with(scratch, text, options).to_vec()),
+            Mode::Scrub(r) => {
+                let (out, found) = r.redact_findings(text);
+                let changed = match out {
+                    Cow::Owned(o) => Some(o),
+                    Cow::Borrowed(_) => None,
+                };
+                (changed, found)
+            }
+        }
+    }
+}
+
+/// One finding in a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// Entity type.
+    pub entity: String,
+    /// Rule id.
+    pub rule: String,
+    /// Score.
+    pub score: f32,
+    /// Byte offsets in the file (end exclusive). Inside an escaped JSON string or a quoted
+    /// CSV field they are mapped back through the escapes.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+    /// Record number, 1-based: line of a JSON Lines file, row of a CSV file (the header is
+    /// row 1), cue of a subtitle file; `None` for plain text and single JSON documents.
+    pub record: Option<u64>,
+    /// JSON path (`$.comments[2].body`), CSV column name (or `#3` without a header), `cue`
+    /// or `note`; `None` for plain text.
+    pub field: Option<String>,
+}
+
+/// Something in the input that was not as its format says, and what was done about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Record number (1-based) when the problem is in one record.
+    pub record: Option<u64>,
+    /// What was wrong and what was done (never quoting the input).
+    pub message: String,
+}
+
+/// The result of processing one file.
+#[derive(Debug)]
+pub struct Processed<'a> {
+    /// The output: the input itself when nothing changed.
+    pub output: Cow<'a, [u8]>,
+    /// The findings, in file order.
+    pub hits: Vec<Hit>,
+    /// Malformed parts, each handled as plain text so that nothing goes out unscanned.
+    pub problems: Vec<Problem>,
+    /// The format the content was read as.
+    pub format: Format,
+}
+
+/// How a unit's bytes are written in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// As they are.
+    Raw,
+    /// A JSON string literal, quotes included.
+    JsonString,
+    /// A CSV field in double quotes, quotes included.
+    CsvQuoted(u8),
+    /// A CSV field without quotes.
+    CsvPlain(u8),
+}
+
+/// A span of content in a file.
+#[derive(Clone, Debug)]
+pub(crate) struct Unit {
+    pub(crate) range: Range<usize>,
+    pub(crate) encoding: Encoding,
+    pub(crate) record: Option<u64>,
+    pub(crate) field: Option<String>,
+}
+
+/// Decoded text and, when it differs from the raw bytes, the raw offset of each decoded byte
+/// (plus one entry for the end).
+struct Decoded<'a> {
+    text: Cow<'a, [u8]>,
+    map: Option<Vec<usize>>,
+}
+
+impl Decoded<'_> {
+    fn raw(&self, i: usize, base: usize) -> usize {
+        base + self.map.as_ref().map_or(i, |m| m[i.min(m.len() - 1)])
+    }
+}
+
+fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
+    match encoding {
+        Encoding::Raw | Encoding::CsvPlain(_) => Decoded {
+            text: Cow::Borrowed(raw),
+            map: None,
+        },
+        Encoding::JsonString => json::decode_string(raw),
+        Encoding::CsvQuoted(_) => csv::decode_quoted(raw),
+    }
+}
+
+fn encode(text: &[u8], encoding: Encoding, out: &mut Vec<u8>) {
+    match encoding {
+        Encoding::Raw => out.extend_from_slice(text),
+        Encoding::JsonString => json::encode_string(text, out),
+        Encoding::CsvQuoted(_) => csv::encode_quoted(text, out),
+        Encoding::CsvPlain(delim) => csv::encode_plain(text, delim, out),
+    }
+}
+
+/// Reads `input` as `format`, scans or scrubs every unit, and splices the replacements in.
+///
+/// Never fails: a file that is not valid in its format (broken JSON, an unterminated CSV
+/// quote, invalid UTF-8 in JSON) is processed as plain text, and a malformed JSON Lines line as
+/// a plain-text line, with a [`Problem`] saying so; nothing is left unscanned.
+pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Processed<'a> {
+    let mut problems = Vec::new();
+    let parsed = match format {
+        Format::Text => Ok(vec![whole(input)]),
+        Format::Json => json::units(input, 0, None),
+        Format::JsonLines => Ok(json::lines(input, &mut problems)),
+        Format::Csv => csv::units(input, b','),
+        Format::Tsv => csv::units(input, b'\t'),
+        Format::WebVtt | Format::Srt => Ok(subtitles::units(input, format)),
+    };
+    let (units, used) = match parsed {
+        Ok(u) => (u, format),
+        Err(why) => {
+            problems.push(Problem {
+                record: None,
+                message: format!(
+                    "not valid {}: {why}; processed as plain text",
+                    format.name()
+                ),
+            });
+            (vec![whole(input)], Format::Text)
+        }
+    };
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut hits = Vec::new();
+    for unit in &units {
+        let raw = &input[unit.range.clone()];
+        let decoded = decode(raw, unit.encoding);
+        let (changed, found) = mode.apply(&decoded.text);
+        // The content starts after the opening quote of a JSON string or quoted CSV field.
+        let base = unit.range.start
+            + usize::from(matches!(
+                unit.encoding,
+                Encoding::JsonString | Encoding::CsvQuoted(_)
+            ));
+        for f in &found {
+            hits.push(Hit {
+                entity: f.entity().to_string(),
+                rule: f.rule_id().to_string(),
+                score: f.score(),
+                start: decoded.raw(f.start(), base),
+                end: decoded.raw(f.end(), base),
+                record: unit.record,
+                field: unit.field.clone(),
+            });
+        }
+        if let Some(text) = changed {
+            let o = out.get_or_insert_with(|| Vec::with_capacity(input.len()));
+            o.extend_from_slice(&input[copied..unit.range.start]);
+            encode(&text, unit.encoding, o);
+            copied = unit.range.end;
+        }
+    }
+    let output = match out {
+        Some(mut o) => {
+            o.extend_from_slice(&input[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(input),
+    };
+    Processed {
+        output,
+        hits,
+        problems,
+        format: used,
+    }
+}
+
+fn whole(input: &[u8]) -> Unit {
+    Unit {
+        range: 0..input.len(),
+        encoding: Encoding::Raw,
+        record: None,
+        field: None,
+    }
+}
+
+/// Line number (1-based) of byte offset `at`.
+pub(crate) fn line_of(input: &[u8], at: usize) -> usize {
+    1 + input[..at.min(input.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
