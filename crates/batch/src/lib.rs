@@ -1,0 +1,953 @@
+//! Batch scanning and scrubbing: files, directory trees and archives (tar, tar.gz, zip, gz,
+//! nested up to a depth limit), in parallel on every core, with outputs that mirror the
+//! inputs (a scrubbed tar for a tar, the same member names in the same order).
+//!
+//! One thread reads (walks a tree, or streams an archive's members), a rayon pool processes
+//! at most a bounded number of files at a time, and the reading thread also writes: results
+//! come back in input order. Every output is written to a temporary file and renamed into
+//! place when complete; inputs are never modified. A file or member that cannot be read or is
+//! refused (a name escaping the root, a link, a member over the size limit, a compression
+//! bomb, a truncated archive) is reported with its path and reason, and the run goes on.
+//!
+//! ```no_run
+//! use redactyl::{Engine, Redactor};
+//! use redactyl_batch::{Batch, Event, Input, Task};
+//!
+//! let redactor = Redactor::builder(Engine::builtin()?).build()?;
+//! let batch = Batch::new(Task::Scrub(&redactor));
+//! let inputs = [Input::Path("export.tar.gz".into())];
+//! let summary = batch.run(&inputs, Some("scrubbed.tar.gz".as_ref()), &mut |event| {
+//!     if let Event::Failed { path, reason } = event {
+//!         eprintln!("{path}: {reason}");
+//!     }
+//! })?;
+//! println!("{} files, {} findings", summary.files, summary.findings);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod archive;
+mod pipeline;
+
+pub use archive::Kind;
+use archive::Meta;
+use redactyl::{Engine, Redactor, ScanOptions};
+use redactyl_formats::{process, Format, Hit, Mode, Problem};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Limits that keep hostile or huge inputs from exhausting memory or disk.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Archives inside archives, at most this deep (the outer archive is depth 1).
+    pub max_depth: usize,
+    /// Largest file or member processed in memory (bytes, after decompression).
+    pub max_file_bytes: u64,
+    /// Largest decompressed-to-compressed ratio of an archive over 1 MiB.
+    pub max_ratio: u64,
+    /// Largest total of decompressed bytes in one run.
+    pub max_total_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 4,
+            max_file_bytes: 256 << 20,
+            max_ratio: 200,
+            max_total_bytes: 64 << 30,
+        }
+    }
+}
+
+/// What the batch does to each file.
+#[derive(Clone, Copy, Debug)]
+pub enum Task<'a> {
+    /// Report findings only.
+    Scan {
+        /// The engine.
+        engine: &'a Engine,
+        /// Threshold and rule filter.
+        options: &'a ScanOptions,
+    },
+    /// Write scrubbed copies.
+    Scrub(&'a Redactor),
+}
+
+/// An input of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input (read as one plain or structured file, never as an archive).
+    Stdin,
+    /// A file, directory or archive.
+    Path(PathBuf),
+}
+
+/// One file's results.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    /// Its path: a file path, or `archive.tar.gz!/dir/member.json` inside archives.
+    pub path: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Findings, in file order.
+    pub hits: Vec<Hit>,
+    /// Malformed parts (handled as plain text).
+    pub problems: Vec<Problem>,
+}
+
+/// What the run reports as it goes.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A file was processed.
+    File(FileReport),
+    /// A file, member or archive could not be read or written.
+    Failed {
+        /// Its path.
+        path: String,
+        /// Why (never quoting content).
+        reason: String,
+    },
+    /// A member or file was refused and left out of the output.
+    Refused {
+        /// Its path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A path was passed over on purpose (a link inside a directory tree, a device).
+    Skipped {
+        /// Its path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Totals of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files processed.
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Findings.
+    pub findings: u64,
+    /// Findings per entity.
+    pub entities: BTreeMap<String, u64>,
+    /// Failures.
+    pub failed: u64,
+    /// Refused files and members.
+    pub refused: u64,
+    /// Skipped paths.
+    pub skipped: u64,
+    /// Malformed parts handled as plain text.
+    pub problems: u64,
+}
+
+impl Summary {
+    fn add(&mut self, e: &Event) {
+        match e {
+            Event::File(f) => {
+                self.files += 1;
+                self.bytes += f.bytes;
+                self.findings += f.hits.len() as u64;
+                self.problems += f.problems.len() as u64;
+                for h in &f.hits {
+                    *self.entities.entry(h.entity.clone()).or_default() += 1;
+                }
+            }
+            Event::Failed { .. } => self.failed += 1,
+            Event::Refused { .. } => self.refused += 1,
+            Event::Skipped { .. } => self.skipped += 1,
+        }
+    }
+}
+
+/// Why a run could not start.
+#[derive(Debug)]
+pub struct BatchError(String);
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// A configured batch: the task, limits and parallelism.
+#[derive(Debug)]
+pub struct Batch<'a> {
+    task: Task<'a>,
+    limits: Limits,
+    in_flight: usize,
+    total: Arc<AtomicU64>,
+}
+
+/// The result of processing one in-memory file: its report events and new bytes.
+struct Done {
+    events: Vec<Event>,
+    output: Option<Vec<u8>>,
+}
+
+impl<'a> Batch<'a> {
+    /// A batch with default limits, on rayon's global pool (every core).
+    pub fn new(task: Task<'a>) -> Batch<'a> {
+        Batch {
+            task,
+            limits: Limits::default(),
+            in_flight: 2 * rayon::current_num_threads().max(1),
+            total: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Other limits.
+    pub fn limits(mut self, limits: Limits) -> Batch<'a> {
+        self.limits = limits;
+        self
+    }
+
+    fn scrubbing(&self) -> bool {
+        matches!(self.task, Task::Scrub(_))
+    }
+
+    /// Runs over `inputs`. Scrubbing writes to `output`: the output file for one file or
+    /// archive, the output directory for a directory or several inputs, standard output when
+    /// `None` (one non-archive input only). Events go to `sink` in input order.
+    ///
+    /// # Errors
+    /// Only when the run cannot start: no output place for what is asked, or two inputs that
+    /// would write the same output. Failures of single files are events.
+    pub fn run(
+        &self,
+        inputs: &[Input],
+        output: Option<&Path>,
+        sink: &mut dyn FnMut(Event),
+    ) -> Result<Summary, BatchError> {
+        let mut summary = Summary::default();
+        let mut emit = |e: Event| {
+            summary.add(&e);
+            sink(e);
+        };
+        let targets = self.plan(inputs, output)?;
+        for (input, target) in inputs.iter().zip(targets) {
+            match input {
+                Input::Stdin => {
+                    let mut data = Vec::new();
+                    let read = io::stdin()
+                        .lock()
+                        .take(self.limits.max_file_bytes + 1)
+                        .read_to_end(&mut data);
+                    match read {
+                        Err(e) => emit(failed("-", e)),
+                        Ok(n) if n as u64 > self.limits.max_file_bytes => emit(Event::Refused {
+                            path: "-".into(),
+                            reason: too_large(self.limits.max_file_bytes),
+                        }),
+                        Ok(_) => {
+                            let done = self.blob("-", "-", data, 0);
+                            self.write_single(&done, target.as_deref(), "-", &mut emit);
+                        }
+                    }
+                }
+                Input::Path(p) => self.path(p, target.as_deref(), &mut emit),
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Where each input's output goes (`None`: standard output, or nowhere when scanning).
+    fn plan(
+        &self,
+        inputs: &[Input],
+        output: Option<&Path>,
+    ) -> Result<Vec<Option<PathBuf>>, BatchError> {
+        if !self.scrubbing() {
+            return Ok(vec![None; inputs.len()]);
+        }
+        let is_dir = |i: &Input| matches!(i, Input::Path(p) if p.is_dir());
+        let is_archive =
+            |i: &Input| matches!(i, Input::Path(p) if Kind::of(&p.to_string_lossy()).is_some());
+        match (inputs, output) {
+            ([one], None) if !is_dir(one) && !is_archive(one) => Ok(vec![None]),
+            (_, None) => Err(BatchError(
+                "scrubbing directories, archives or several inputs needs an output (-o)".into(),
+            )),
+            ([_], Some(out)) => Ok(vec![Some(out.to_path_buf())]),
+            (many, Some(out)) => {
+                let mut seen = std::collections::HashSet::new();
+                many.iter()
+                    .map(|i| {
+                        let Input::Path(p) = i else {
+                            return Err(BatchError("stdin cannot be one of several inputs".into()));
+                        };
+                        let name = p.file_name().ok_or_else(|| {
+                            BatchError(format!("{} has no file name", p.display()))
+                        })?;
+                        if !seen.insert(name.to_os_string()) {
+                            return Err(BatchError(format!(
+                                "two inputs are named {}; their outputs would collide",
+                                name.to_string_lossy()
+                            )));
+                        }
+                        Ok(Some(out.join(name)))
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn path(&self, p: &Path, target: Option<&Path>, emit: &mut dyn FnMut(Event)) {
+        let shown = p.display().to_string();
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => return emit(failed(&shown, e)),
+        };
+        if meta.is_dir() {
+            return self.tree(p, target, emit);
+        }
+        if let Some(kind) = Kind::of(&shown) {
+            return self.archive_file(p, kind, target, emit);
+        }
+        match read_file(p, self.limits.max_file_bytes) {
+            Err(e) => emit(e.event(&shown)),
+            Ok(data) => {
+                let done = self.blob(&shown, &shown, data, 0);
+                self.write_single(&done, target, &shown, emit);
+            }
+        }
+    }
+
+    /// Emits a file's events and writes its output (atomically), or to stdout.
+    fn write_single(
+        &self,
+        done: &Done,
+        target: Option<&Path>,
+        shown: &str,
+        emit: &mut dyn FnMut(Event),
+    ) {
+        for e in &done.events {
+            emit(e.clone());
+        }
+        if !self.scrubbing() {
+            return;
+        }
+        let Some(out) = &done.output else { return };
+        let result = match target {
+            None => {
+                let mut so = io::stdout().lock();
+                so.write_all(out).and_then(|()| so.flush())
+            }
+            Some(t) => atomic_write(t, |w| w.write_all(out)),
+        };
+        if let Err(e) = result {
+            emit(failed(shown, e));
+        }
+    }
+
+    /// A directory tree: files in parallel, then archives one by one (each in parallel inside).
+    fn tree(&self, root: &Path, target: Option<&Path>, emit: &mut dyn FnMut(Event)) {
+        let mut files = Vec::new();
+        walk(root, &mut files, emit);
+        let (archives, plain): (Vec<PathBuf>, Vec<PathBuf>) = files
+            .into_iter()
+            .partition(|f| Kind::of(&f.to_string_lossy()).is_some());
+        let target_of = |f: &Path| target.map(|t| t.join(f.strip_prefix(root).unwrap_or(f)));
+        let limit = self.limits.max_file_bytes;
+        pipeline::ordered(
+            plain.into_iter(),
+            self.in_flight,
+            |f: PathBuf| {
+                let shown = f.display().to_string();
+                let mut done = match read_file(&f, limit) {
+                    Ok(data) => self.blob(&shown, &shown, data, 0),
+                    Err(e) => Done {
+                        events: vec![e.event(&shown)],
+                        output: None,
+                    },
+                };
+                // Files of a tree are written by the workers: they go to different places.
+                if let (Some(t), Some(out)) = (target_of(&f), done.output.take()) {
+                    let written = t
+                        .parent()
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|()| atomic_write(&t, |w| w.write_all(&out)));
+                    if let Err(e) = written {
+                        done.events.push(failed(&shown, e));
+                    }
+                }
+                done.events
+            },
+            |result| match result {
+                Ok(events) => events.into_iter().for_each(&mut *emit),
+                Err(()) => emit(Event::Failed {
+                    path: root.display().to_string(),
+                    reason: "internal error while processing a file".into(),
+                }),
+            },
+        );
+        for a in archives {
+            let kind = Kind::of(&a.to_string_lossy()).unwrap_or(Kind::Tar);
+            let t = target_of(&a);
+            if let Some(dir) = t.as_ref().and_then(|t| t.parent()) {
+                if let Err(e) = std::fs::create_dir_all(dir) {
+                    emit(failed(&a.display().to_string(), e));
+                    continue;
+                }
+            }
+            self.archive_file(&a, kind, t.as_deref(), emit);
+        }
+    }
+
+    /// Processes bytes named `name` at archive depth `depth`: an archive inside an archive is
+    /// opened (in memory, up to the depth limit), anything else goes through its format.
+    fn blob(&self, shown: &str, name: &str, data: Vec<u8>, depth: usize) -> Done {
+        let total = self.total.fetch_add(data.len() as u64, Ordering::Relaxed);
+        if total + data.len() as u64 > self.limits.max_total_bytes {
+            return refused(shown, "the run's total size limit is reached".into());
+        }
+        if depth > 0 {
+            if let Some(kind) = Kind::of(name) {
+                if depth >= self.limits.max_depth {
+                    return refused(
+                        shown,
+                        format!(
+                            "archive nested deeper than {} levels",
+                            self.limits.max_depth
+                        ),
+                    );
+                }
+                return self.archive_in_memory(shown, kind, data, depth);
+            }
+        }
+        let format = Format::from_name(name);
+        let processed = match self.task {
+            Task::Scrub(r) => process(format, &data, &mut Mode::Scrub(r)),
+            Task::Scan { engine, options } => {
+                let mut scratch = engine.scratch();
+                let mut mode = Mode::Scan {
+                    engine,
+                    scratch: &mut scratch,
+                    options,
+                };
+                process(format, &data, &mut mode)
+            }
+        };
+        let report = FileReport {
+            path: shown.to_string(),
+            format: processed.format,
+            bytes: data.len() as u64,
+            hits: processed.hits,
+            problems: processed.problems,
+        };
+        let output = match self.task {
+            Task::Scrub(_) => Some(processed.output.into_owned()),
+            Task::Scan { .. } => None,
+        };
+        Done {
+            events: vec![Event::File(report)],
+            output,
+        }
+    }
+
+    /// An archive held in memory (nested): members one after another.
+    fn archive_in_memory(&self, shown: &str, kind: Kind, data: Vec<u8>, depth: usize) -> Done {
+        let compressed = data.len() as u64;
+        let mut events = Vec::new();
+        let mut writer = self
+            .scrubbing()
+            .then(|| archive::Writer::new(kind, io::Cursor::new(Vec::new())));
+        let source = io::Cursor::new(data);
+        let mut on_member = |m: Member| -> io::Result<()> {
+            match m {
+                Member::File { name, data, meta } => {
+                    let inner = format!("{shown}!/{name}");
+                    let done = self.blob(&inner, &name, data, depth + 1);
+                    events.extend(done.events);
+                    if let (Some(w), Some(out)) = (writer.as_mut(), done.output) {
+                        w.file(&name, &out, &meta)?;
+                    }
+                }
+                Member::Dir { name, meta } => {
+                    if let Some(w) = writer.as_mut() {
+                        w.dir(&name, &meta)?;
+                    }
+                }
+                Member::Refused { name, reason } => events.push(Event::Refused {
+                    path: format!("{shown}!/{name}"),
+                    reason,
+                }),
+            }
+            Ok(())
+        };
+        let read = self.members(kind, shown, source, compressed, &mut on_member);
+        if let Err(e) = read {
+            events.push(Event::Failed {
+                path: shown.to_string(),
+                reason: e,
+            });
+        }
+        let output = match writer.map(archive::Writer::finish) {
+            Some(Ok(c)) => Some(c.into_inner()),
+            Some(Err(e)) => {
+                events.push(failed(shown, e));
+                None
+            }
+            None => None,
+        };
+        Done { events, output }
+    }
+
+    /// An archive on disk: members read in order by one thread, processed in parallel,
+    /// written in order into a temporary archive renamed into place at the end.
+    fn archive_file(
+        &self,
+        p: &Path,
+        kind: Kind,
+        target: Option<&Path>,
+        emit: &mut dyn FnMut(Event),
+    ) {
+        let shown = p.display().to_string();
+        let file = match File::open(p) {
+            Ok(f) => f,
+            Err(e) => return emit(failed(&shown, e)),
+        };
+        match (self.scrubbing(), target) {
+            (true, Some(t)) => {
+                let result = atomic_write_seek(t, |f| {
+                    let mut w = archive::Writer::new(kind, f);
+                    self.stream_members(kind, &shown, &file, Some(&mut w), emit)?;
+                    w.finish().map(|_| ())
+                });
+                if let Err(e) = result {
+                    emit(failed(&t.display().to_string(), e));
+                }
+            }
+            (true, None) => emit(Event::Failed {
+                path: shown,
+                reason: "a scrubbed archive needs an output file (-o)".into(),
+            }),
+            (false, _) => {
+                if let Err(e) = self.stream_members::<File>(kind, &shown, &file, None, emit) {
+                    emit(failed(&shown, e));
+                }
+            }
+        }
+    }
+
+    /// The parallel part of [`Batch::archive_file`]: a reader thread, the pipeline, and the
+    /// writer on this thread. A read error ends the archive (reported); the members read so
+    /// far are written.
+    fn stream_members<W: Write + Seek>(
+        &self,
+        kind: Kind,
+        shown: &str,
+        file: &File,
+        mut sink: Option<&mut archive::Writer<W>>,
+        emit: &mut dyn FnMut(Event),
+    ) -> io::Result<()> {
+        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut write_error: Option<io::Error> = None;
+        let (tx, members) = pipeline::feed(self.in_flight);
+        let read_result = std::thread::scope(|scope| {
+            // The sender moves into the reader: its end ends the member stream.
+            let reader = scope.spawn(move || {
+                let mut send = |m: Member| -> io::Result<()> {
+                    tx.send(m)
+                        .map_err(|_| io::Error::other("the writer stopped"))
+                };
+                let source = BufReader::with_capacity(1 << 16, file);
+                self.members(kind, shown, source, compressed, &mut send)
+            });
+            pipeline::ordered(
+                members.iter(),
+                self.in_flight,
+                |m: Member| match m {
+                    Member::File { name, data, meta } => {
+                        let inner = format!("{shown}!/{name}");
+                        (self.blob(&inner, &name, data, 1), Some((name, meta, false)))
+                    }
+                    Member::Dir { name, meta } => (
+                        Done {
+                            events: Vec::new(),
+                            output: None,
+                        },
+                        Some((name, meta, true)),
+                    ),
+                    Member::Refused { name, reason } => {
+                        (refused(&format!("{shown}!/{name}"), reason), None)
+                    }
+                },
+                |result| {
+                    let Ok((done, entry)) = result else {
+                        emit(Event::Failed {
+                            path: shown.to_string(),
+                            reason: "internal error while processing a member".into(),
+                        });
+                        return;
+                    };
+                    done.events.into_iter().for_each(&mut *emit);
+                    let (Some(w), Some((name, meta, is_dir))) = (sink.as_deref_mut(), entry) else {
+                        return;
+                    };
+                    let r = match (is_dir, &done.output) {
+                        (true, _) => w.dir(&name, &meta),
+                        (false, Some(out)) => w.file(&name, out, &meta),
+                        (false, None) => Ok(()),
+                    };
+                    if let Err(e) = r {
+                        write_error.get_or_insert(e);
+                    }
+                },
+            );
+            reader
+                .join()
+                .unwrap_or_else(|_| Err("the archive reader failed".into()))
+        });
+        if let Err(reason) = read_result {
+            emit(Event::Failed {
+                path: shown.to_string(),
+                reason,
+            });
+        }
+        write_error.map_or(Ok(()), Err)
+    }
+
+    /// Reads the members of an archive of `kind` from `source` in order, handing each to
+    /// `each`. Refusals are members; an error that ends the archive is the `Err`.
+    fn members<R: Read + Seek>(
+        &self,
+        kind: Kind,
+        shown: &str,
+        source: R,
+        compressed: u64,
+        each: &mut dyn FnMut(Member) -> io::Result<()>,
+    ) -> Result<(), String> {
+        let limits = &self.limits;
+        let ratio_ok =
+            |out: u64| out <= 1 << 20 || out <= compressed.max(1).saturating_mul(limits.max_ratio);
+        let mut out_total = 0u64;
+        let mut check = |size: u64| -> Option<String> {
+            out_total += size;
+            if size > limits.max_file_bytes {
+                Some(too_large(limits.max_file_bytes))
+            } else if !ratio_ok(out_total) {
+                Some(format!(
+                    "expands more than {}x (a compression bomb?); the rest of the archive is refused",
+                    limits.max_ratio
+                ))
+            } else {
+                None
+            }
+        };
+        let send = |each: &mut dyn FnMut(Member) -> io::Result<()>, m: Member| {
+            each(m).map_err(|e| format!("cannot write: {e}"))
+        };
+        match kind {
+            Kind::Tar | Kind::TarGz => {
+                let reader: Box<dyn Read> = if kind == Kind::TarGz {
+                    Box::new(flate2::read::GzDecoder::new(source))
+                } else {
+                    Box::new(source)
+                };
+                let mut ar = tar::Archive::new(reader);
+                let entries = ar
+                    .entries()
+                    .map_err(|e| format!("not a readable tar: {e}"))?;
+                for entry in entries {
+                    let mut entry = entry.map_err(|e| format!("unreadable archive: {e}"))?;
+                    let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+                    let Some(name) = archive::safe_name(&raw) else {
+                        send(
+                            each,
+                            refuse(&raw, "its path leaves the archive's root (absolute or ..)"),
+                        )?;
+                        continue;
+                    };
+                    let header = entry.header();
+                    let meta = Meta {
+                        mode: header.mode().ok(),
+                        mtime: header.mtime().ok(),
+                    };
+                    let kind = header.entry_type();
+                    if kind.is_dir() {
+                        send(each, Member::Dir { name, meta })?;
+                        continue;
+                    }
+                    if kind.is_symlink() || kind.is_hard_link() {
+                        send(each, refuse(&name, "a link (links are not followed)"))?;
+                        continue;
+                    }
+                    if !(kind.is_file() || kind == tar::EntryType::Continuous) {
+                        if kind.is_pax_global_extensions()
+                            || kind.is_pax_local_extensions()
+                            || kind.is_gnu_longname()
+                        {
+                            continue;
+                        }
+                        send(each, refuse(&name, "not a regular file"))?;
+                        continue;
+                    }
+                    if let Some(why) = check(entry.size()) {
+                        let bomb = why.contains("bomb");
+                        send(each, refuse(&name, &why))?;
+                        if bomb {
+                            return Err(why);
+                        }
+                        continue;
+                    }
+                    let data = archive::read_limited(&mut entry, limits.max_file_bytes)
+                        .map_err(|e| format!("member {name} cannot be read: {e}"))?;
+                    match data {
+                        Ok(data) => send(each, Member::File { name, data, meta })?,
+                        Err(_) => send(each, refuse(&name, &too_large(limits.max_file_bytes)))?,
+                    }
+                }
+                Ok(())
+            }
+            Kind::Gz => {
+                let name = shown
+                    .rsplit(['/', '!'])
+                    .next()
+                    .unwrap_or(shown)
+                    .trim_end_matches(".gz")
+                    .trim_end_matches(".GZ")
+                    .to_string();
+                let gz = flate2::read::GzDecoder::new(source);
+                let cap = limits.max_file_bytes.min(
+                    compressed
+                        .max(1)
+                        .saturating_mul(limits.max_ratio)
+                        .max(1 << 20),
+                );
+                let data =
+                    archive::read_limited(gz, cap).map_err(|e| format!("unreadable gzip: {e}"))?;
+                match data {
+                    Ok(data) => send(
+                        each,
+                        Member::File {
+                            name,
+                            data,
+                            meta: Meta::default(),
+                        },
+                    ),
+                    Err(_) => send(
+                        each,
+                        refuse(
+                            &name,
+                            &format!(
+                                "expands beyond {} bytes (size limit or a compression bomb)",
+                                cap
+                            ),
+                        ),
+                    ),
+                }
+            }
+            Kind::Zip => {
+                let mut zip =
+                    zip::ZipArchive::new(source).map_err(|e| format!("not a readable zip: {e}"))?;
+                for i in 0..zip.len() {
+                    let mut f = zip
+                        .by_index(i)
+                        .map_err(|e| format!("unreadable zip member {i}: {e}"))?;
+                    let raw = f.name().to_string();
+                    let Some(name) =
+                        archive::safe_name(&raw).filter(|_| f.enclosed_name().is_some())
+                    else {
+                        send(
+                            each,
+                            refuse(&raw, "its path leaves the archive's root (absolute or ..)"),
+                        )?;
+                        continue;
+                    };
+                    let meta = Meta {
+                        mode: f.unix_mode(),
+                        mtime: None,
+                    };
+                    if f.is_dir() {
+                        send(each, Member::Dir { name, meta })?;
+                        continue;
+                    }
+                    if f.is_symlink() {
+                        send(each, refuse(&name, "a link (links are not followed)"))?;
+                        continue;
+                    }
+                    let ratio = f.size() / f.compressed_size().max(1);
+                    if f.size() > 1 << 20 && ratio > limits.max_ratio {
+                        send(
+                            each,
+                            refuse(
+                                &name,
+                                &format!(
+                                    "expands {ratio}x, more than {}x (a compression bomb?)",
+                                    limits.max_ratio
+                                ),
+                            ),
+                        )?;
+                        continue;
+                    }
+                    if let Some(why) = check(f.size()) {
+                        send(each, refuse(&name, &why))?;
+                        continue;
+                    }
+                    let data = archive::read_limited(&mut f, limits.max_file_bytes)
+                        .map_err(|e| format!("member {name} cannot be read: {e}"))?;
+                    match data {
+                        Ok(data) => send(each, Member::File { name, data, meta })?,
+                        Err(_) => send(each, refuse(&name, &too_large(limits.max_file_bytes)))?,
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A member as the reader hands it on.
+pub(crate) enum Member {
+    File {
+        name: String,
+        data: Vec<u8>,
+        meta: Meta,
+    },
+    Dir {
+        name: String,
+        meta: Meta,
+    },
+    Refused {
+        name: String,
+        reason: String,
+    },
+}
+
+fn refuse(name: &str, reason: &str) -> Member {
+    Member::Refused {
+        name: name.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+fn refused(path: &str, reason: String) -> Done {
+    Done {
+        events: vec![Event::Refused {
+            path: path.to_string(),
+            reason,
+        }],
+        output: None,
+    }
+}
+
+fn failed(path: &str, e: impl std::fmt::Display) -> Event {
+    Event::Failed {
+        path: path.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn too_large(limit: u64) -> String {
+    format!("larger than the {limit}-byte limit for one file")
+}
+
+enum ReadError {
+    Io(io::Error),
+    TooLarge(u64),
+}
+
+impl ReadError {
+    fn event(&self, shown: &str) -> Event {
+        match self {
+            ReadError::Io(e) => failed(shown, e),
+            ReadError::TooLarge(limit) => Event::Refused {
+                path: shown.to_string(),
+                reason: too_large(*limit),
+            },
+        }
+    }
+}
+
+fn read_file(p: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let f = File::open(p).map_err(ReadError::Io)?;
+    match archive::read_limited(f, limit).map_err(ReadError::Io)? {
+        Ok(d) => Ok(d),
+        Err(_) => Err(ReadError::TooLarge(limit)),
+    }
+}
+
+/// Files under `dir`, sorted; links inside the tree are skipped (they could leave it or loop).
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, emit: &mut dyn FnMut(Event)) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => return emit(failed(&dir.display().to_string(), e)),
+    };
+    entries.sort();
+    for e in entries {
+        let shown = e.display().to_string();
+        match std::fs::symlink_metadata(&e) {
+            Err(err) => emit(failed(&shown, err)),
+            Ok(m) if m.file_type().is_symlink() => emit(Event::Skipped {
+                path: shown,
+                reason: "symbolic link not followed".into(),
+            }),
+            Ok(m) if m.is_dir() => walk(&e, files, emit),
+            Ok(m) if m.is_file() => files.push(e),
+            Ok(_) => emit(Event::Skipped {
+                path: shown,
+                reason: "not a regular file".into(),
+            }),
+        }
+    }
+}
+
+fn temp_beside(path: &Path) -> io::Result<PathBuf> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other(format!("{} is not a file name", path.display())))?;
+    static N: AtomicU64 = AtomicU64::new(0);
+    Ok(dir.join(format!(
+        ".{}.redactyl-{}-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )))
+}
+
+/// Writes `path` through a temporary file beside it, renamed into place only on success.
+pub fn atomic_write(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    atomic_write_seek(path, |f| {
+        let mut w = BufWriter::with_capacity(1 << 16, f);
+        write(&mut w)?;
+        w.flush()
+    })
+}
+
+fn atomic_write_seek(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
+    let tmp = temp_beside(path)?;
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        write(&mut f)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
