@@ -239,6 +239,10 @@ impl RuleSpec {
         if self.max_len == Some(0) {
             return Err(invalid("max_len must be at least 1".into()));
         }
+        let blank = |w: &String| w.trim().is_empty();
+        if self.context.iter().any(blank) || self.negative_context.iter().any(blank) {
+            return Err(invalid("empty context word".into()));
+        }
         if self.context_required && self.context.is_empty() {
             return Err(invalid(
                 "context_required is set but the rule has no context words".into(),

@@ -282,6 +282,21 @@ fn bad_rule_files_name_file_rule_and_problem() {
     assert!(msg.starts_with("bad.toml:"), "{msg}");
 }
 
+/// Found by the `compile_rules` fuzz target: an empty context word made the dictionary
+/// builder panic (a zero-length window); it is now a rule error.
+#[test]
+fn fuzz_empty_context_word_is_an_error_not_a_panic() {
+    for field in ["context", "negative_context"] {
+        let msg = build_err(&format!(
+            "[[rule]]\nid = \"c\"\nentity = \"X\"\npatterns = ['ab']\n{field} = [\"ok\", \"\"]\n"
+        ));
+        assert!(
+            msg.contains("rule 'c'") && msg.contains("empty context word"),
+            "{msg}"
+        );
+    }
+}
+
 #[test]
 fn invalid_utf8_is_tolerated_and_offsets_are_bytes() {
     let e = engine();
