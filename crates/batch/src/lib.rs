@@ -74,6 +74,8 @@ pub enum Task<'a> {
         engine: &'a Engine,
         /// Threshold and rule filter.
         options: &'a ScanOptions,
+        /// Report each finding's text (off: reports carry no raw values).
+        values: bool,
     },
     /// Write scrubbed copies.
     Scrub(&'a Redactor),
@@ -431,12 +433,17 @@ impl<'a> Batch<'a> {
         let format = Format::from_name(name);
         let processed = match self.task {
             Task::Scrub(r) => process(format, &data, &mut Mode::Scrub(r)),
-            Task::Scan { engine, options } => {
+            Task::Scan {
+                engine,
+                options,
+                values,
+            } => {
                 let mut scratch = engine.scratch();
                 let mut mode = Mode::Scan {
                     engine,
                     scratch: &mut scratch,
                     options,
+                    values,
                 };
                 process(format, &data, &mut mode)
             }

@@ -395,6 +395,7 @@ fn scan_reports_without_writing_and_in_order() {
     let task = Task::Scan {
         engine: engine(),
         options: &opts,
+        values: false,
     };
     let (first, events) = run(task, &[Input::Path(d.join("export.tar.gz"))], None);
     let paths: Vec<String> = events

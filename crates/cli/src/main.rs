@@ -10,9 +10,10 @@ mod scrub;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use redactyl::{Engine, EngineBuilder, ScanOptions};
+use redactyl_batch::{Batch, Event, Input, Task};
 use redactyl_eval::{Corpus, Evaluator, Report};
 use serde::Serialize;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -190,197 +191,152 @@ struct FindingLine<'a> {
     score: f32,
     rule: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
+    record: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
 }
 
+/// An error, refusal, skip or malformed part, as one JSON line.
 #[derive(Serialize)]
-struct ErrorLine<'a> {
+struct NoticeLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     path: &'a str,
-    error: String,
-}
-
-#[derive(Serialize)]
-struct SkippedLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    path: &'a str,
-    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<u64>,
+    #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct SummaryLine {
     #[serde(rename = "type")]
     kind: &'static str,
-    files: usize,
-    skipped: usize,
-    bytes: usize,
-    findings: usize,
-    errors: usize,
+    files: u64,
+    skipped: u64,
+    refused: u64,
+    bytes: u64,
+    findings: u64,
+    errors: u64,
 }
 
-/// What walking the inputs found: files to scan, paths passed over (with why), failures.
-#[derive(Default)]
-struct Inputs {
-    files: Vec<PathBuf>,
-    skipped: Vec<(PathBuf, &'static str)>,
-    errors: Vec<(PathBuf, String)>,
-}
-
-/// Files under `path` (itself if a file), sorted. Links inside directories are not followed
-/// (they could lead out of the tree or loop); a path named on the command line is.
-fn collect_files(path: &Path, named: bool, found: &mut Inputs) {
-    let meta = if named {
-        std::fs::metadata(path)
-    } else {
-        std::fs::symlink_metadata(path)
+/// Writes one batch event as JSON Lines: findings for a file, or a notice.
+fn write_event(out: &mut impl Write, e: &Event) -> Result<()> {
+    let notice = |kind, path, error, reason| NoticeLine {
+        kind,
+        path,
+        record: None,
+        error,
+        reason,
     };
-    let meta = match meta {
-        Ok(m) => m,
-        Err(e) => {
-            found.errors.push((path.to_path_buf(), e.to_string()));
-            return;
-        }
-    };
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                found.errors.push((path.to_path_buf(), e.to_string()));
-                return;
+    match e {
+        Event::File(f) => {
+            for h in &f.hits {
+                let rec = FindingLine {
+                    kind: "finding",
+                    path: &f.path,
+                    entity: &h.entity,
+                    start: h.start,
+                    end: h.end,
+                    line: h.line,
+                    score: (h.score * 1000.0).round() / 1000.0,
+                    rule: &h.rule,
+                    record: h.record,
+                    field: h.field.as_deref(),
+                    value: h.value.as_deref(),
+                };
+                write_json_line(out, &rec)?;
             }
-        };
-        entries.sort();
-        for e in entries {
-            collect_files(&e, false, found);
+            for p in &f.problems {
+                let line = NoticeLine {
+                    kind: "problem",
+                    path: &f.path,
+                    record: p.record,
+                    error: None,
+                    reason: Some(&p.message),
+                };
+                write_json_line(out, &line)?;
+            }
         }
-    } else if meta.is_file() {
-        found.files.push(path.to_path_buf());
-    } else if meta.file_type().is_symlink() {
-        found
-            .skipped
-            .push((path.to_path_buf(), "symbolic link not followed"));
-    } else {
-        found
-            .skipped
-            .push((path.to_path_buf(), "not a regular file"));
+        Event::Failed { path, reason } => {
+            eprintln!("redactyl: {path}: {reason}");
+            write_json_line(out, &notice("error", path, Some(reason), None))?;
+        }
+        Event::Refused { path, reason } => {
+            eprintln!("redactyl: {path}: refused: {reason}");
+            write_json_line(out, &notice("refused", path, None, Some(reason)))?;
+        }
+        Event::Skipped { path, reason } => {
+            write_json_line(out, &notice("skipped", path, None, Some(reason)))?;
+        }
     }
+    Ok(())
+}
+
+fn inputs_of(paths: &[PathBuf]) -> Vec<Input> {
+    if paths.is_empty() {
+        return vec![Input::Stdin];
+    }
+    paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Input::Stdin
+            } else {
+                Input::Path(p.clone())
+            }
+        })
+        .collect()
 }
 
 fn scan(a: &ScanArgs) -> Result<u8> {
     let engine = a.engine.build()?;
-    let mut scratch = engine.scratch();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut inputs: Vec<Option<PathBuf>> = Vec::new();
-    let mut found = Inputs::default();
-    if a.paths.is_empty() {
-        inputs.push(None);
-    }
-    for p in &a.paths {
-        if p.as_os_str() == "-" {
-            inputs.push(None);
-        } else {
-            collect_files(p, true, &mut found);
-            inputs.extend(found.files.drain(..).map(Some));
-        }
-    }
-    let mut errors = found.errors;
-    for (p, e) in &errors {
-        write_error(&mut out, &p.display().to_string(), e.clone())?;
-    }
-    for (p, why) in &found.skipped {
-        write_json_line(
-            &mut out,
-            &SkippedLine {
-                kind: "skipped",
-                path: &p.display().to_string(),
-                reason: why,
-            },
-        )?;
-    }
-    let (mut files, mut bytes, mut total) = (0usize, 0usize, 0usize);
-    let mut buf = Vec::new();
-    for input in &inputs {
-        let name = input
-            .as_ref()
-            .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-        buf.clear();
-        let read = match input {
-            None => io::stdin().lock().read_to_end(&mut buf),
-            Some(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf)),
-        };
-        if let Err(e) = read {
-            write_error(&mut out, &name, e.to_string())?;
-            errors.push((PathBuf::from(&name), e.to_string()));
-            continue;
-        }
-        files += 1;
-        bytes += buf.len();
-        let findings = engine.scan_with(&mut scratch, &buf, &ScanOptions::new());
-        let mut line = 1usize;
-        let mut line_at = 0usize;
-        for f in findings {
-            line += count_newlines(&buf[line_at..f.start()]);
-            line_at = f.start();
-            let rec = FindingLine {
-                kind: "finding",
-                path: &name,
-                entity: f.entity(),
-                start: f.start(),
-                end: f.end(),
-                line,
-                score: (f.score() * 1000.0).round() / 1000.0,
-                rule: f.rule_id(),
-                value: a
-                    .show_values
-                    .then(|| String::from_utf8_lossy(&buf[f.range()]).into_owned()),
-            };
-            write_json_line(&mut out, &rec)?;
-        }
-        total += findings.len();
-    }
-    let summary = SummaryLine {
-        kind: "summary",
-        files,
-        skipped: found.skipped.len(),
-        bytes,
-        findings: total,
-        errors: errors.len(),
+    let options = ScanOptions::new();
+    let task = Task::Scan {
+        engine: &engine,
+        options: &options,
+        values: a.show_values,
     };
-    write_json_line(&mut out, &summary)?;
+    let mut write_failed: Option<anyhow::Error> = None;
+    let summary = Batch::new(task).run(&inputs_of(&a.paths), None, &mut |e| {
+        if write_failed.is_none() {
+            if let Err(err) = write_event(&mut out, &e) {
+                write_failed = Some(err);
+            }
+        }
+    })?;
+    if let Some(e) = write_failed {
+        return Err(e);
+    }
+    let line = SummaryLine {
+        kind: "summary",
+        files: summary.files,
+        skipped: summary.skipped,
+        refused: summary.refused,
+        bytes: summary.bytes,
+        findings: summary.findings,
+        errors: summary.failed,
+    };
+    write_json_line(&mut out, &line)?;
     out.flush()?;
-    Ok(if !errors.is_empty() {
+    Ok(if summary.failed > 0 || summary.refused > 0 {
         2
-    } else if total > 0 {
+    } else if summary.findings > 0 {
         1
     } else {
         0
     })
 }
 
-/// One JSON value and a newline: a line of JSON Lines output.
 fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")?;
-    Ok(())
-}
-
-fn count_newlines(s: &[u8]) -> usize {
-    s.iter().filter(|&&b| b == b'\n').count()
-}
-
-fn write_error(out: &mut impl Write, path: &str, error: String) -> Result<()> {
-    eprintln!("redactyl: {path}: {error}");
-    write_json_line(
-        &mut *out,
-        &ErrorLine {
-            kind: "error",
-            path,
-            error,
-        },
-    )?;
     Ok(())
 }
 

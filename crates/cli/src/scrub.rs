@@ -4,6 +4,8 @@ use crate::EngineArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use redactyl::{Policy, RedactionKey, Redactor, KEY_ENV};
+use redactyl_batch::{Batch, Input, Kind, Task as BatchTask};
+use redactyl_formats::Format;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -13,10 +15,13 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub(crate) struct ScrubArgs {
-    /// The file to scrub; "-" or nothing reads stdin.
-    input: Option<PathBuf>,
-    /// Write the scrubbed text here (through a temporary file renamed into place, so a failed
-    /// run never leaves a half-scrubbed file); default: stdout.
+    /// Files, directories or archives (.tar, .tar.gz/.tgz, .zip, .gz) to scrub; "-" or nothing
+    /// reads stdin. Plain text is streamed in bounded memory; JSON, JSONL, CSV/TSV, VTT and SRT
+    /// are scrubbed field by field, keeping their structure.
+    inputs: Vec<PathBuf>,
+    /// Where to write: a file for one file or archive (through a temporary file renamed into
+    /// place, so a failed run never leaves a half-scrubbed file), a directory for a directory
+    /// or several inputs; default: stdout (one file only).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// A TOML file whose `[policy]` table chooses the operator per entity (default: `label`
@@ -79,11 +84,16 @@ struct ScrubSummary<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     input: &'a str,
+    files: u64,
     bytes_in: u64,
-    bytes_out: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes_out: Option<u64>,
     findings: u64,
     entities: BTreeMap<&'a str, u64>,
-    surrogate_fallbacks: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    surrogate_fallbacks: Option<u64>,
+    failed: u64,
+    refused: u64,
     seconds: f64,
     mb_per_s: f64,
 }
@@ -187,7 +197,26 @@ pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
         builder = builder.key(k);
     }
     let redactor = builder.build()?;
-    let input = a.input.as_deref();
+    // One plain-text file or stdin: streamed, in bounded memory whatever its size.
+    let single = match a.inputs.as_slice() {
+        [] => Some(None),
+        [one] if is_stdin(Some(one)) => Some(None),
+        [one]
+            if one.is_file()
+                && Kind::of(&one.to_string_lossy()).is_none()
+                && Format::from_name(&one.to_string_lossy()) == Format::Text =>
+        {
+            Some(Some(one.as_path()))
+        }
+        _ => None,
+    };
+    match single {
+        Some(input) => scrub_stream(a, &redactor, input),
+        None => scrub_batch(a, &redactor),
+    }
+}
+
+fn scrub_stream(a: &ScrubArgs, redactor: &Redactor, input: Option<&Path>) -> Result<u8> {
     let reader = open_input(input)?;
     let started = Instant::now();
     let stats = with_output(input, a.output.as_deref(), |w| {
@@ -201,21 +230,115 @@ pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
         let summary = ScrubSummary {
             kind: "summary",
             input: &name,
+            files: 1,
             bytes_in: stats.bytes_in,
-            bytes_out: stats.bytes_out,
+            bytes_out: Some(stats.bytes_out),
             findings: stats.findings(),
             entities: stats
                 .entities
                 .iter()
                 .map(|(e, n)| (e.as_str(), *n))
                 .collect(),
-            surrogate_fallbacks: stats.surrogate_fallbacks,
+            surrogate_fallbacks: Some(stats.surrogate_fallbacks),
+            failed: 0,
+            refused: 0,
             seconds,
             mb_per_s: stats.bytes_in as f64 / 1e6 / seconds.max(1e-9),
         };
         eprintln!("{}", serde_json::to_string(&summary)?);
     }
     Ok(0)
+}
+
+/// Directories, archives, structured files and several inputs: the batch driver.
+fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
+    let inputs: Vec<Input> = a
+        .inputs
+        .iter()
+        .map(|p| {
+            if is_stdin(Some(p)) {
+                Input::Stdin
+            } else {
+                Input::Path(p.clone())
+            }
+        })
+        .collect();
+    if let Some(out) = &a.output {
+        for i in &a.inputs {
+            let (Ok(inp), Ok(o)) = (std::fs::canonicalize(i), absolute(out)) else {
+                continue;
+            };
+            if o == inp || (inp.is_dir() && o.starts_with(&inp)) {
+                bail!(
+                    "{} is {} the input {}; write the output elsewhere (inputs are never modified)",
+                    out.display(),
+                    if o == inp { "" } else { "inside" },
+                    i.display()
+                );
+            }
+        }
+        let multi = a.inputs.len() > 1 || a.inputs.first().is_some_and(|p| p.is_dir());
+        if multi {
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+        }
+    }
+    let started = Instant::now();
+    let stderr = io::stderr();
+    let mut notices = stderr.lock();
+    let summary =
+        Batch::new(BatchTask::Scrub(redactor)).run(&inputs, a.output.as_deref(), &mut |e| {
+            let _ = crate::write_event(&mut notices, &e);
+        })?;
+    drop(notices);
+    if !a.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        let name = a
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let line = ScrubSummary {
+            kind: "summary",
+            input: &name,
+            files: summary.files,
+            bytes_in: summary.bytes,
+            bytes_out: None,
+            findings: summary.findings,
+            entities: summary
+                .entities
+                .iter()
+                .map(|(e, n)| (e.as_str(), *n))
+                .collect(),
+            surrogate_fallbacks: None,
+            failed: summary.failed,
+            refused: summary.refused,
+            seconds,
+            mb_per_s: summary.bytes as f64 / 1e6 / seconds.max(1e-9),
+        };
+        eprintln!("{}", serde_json::to_string(&line)?);
+    }
+    Ok(if summary.failed > 0 || summary.refused > 0 {
+        2
+    } else {
+        0
+    })
+}
+
+/// `path` made absolute without requiring it to exist.
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let base = match parent {
+                Some(p) => std::fs::canonicalize(p)?,
+                None => std::env::current_dir()?,
+            };
+            Ok(base.join(path.file_name().unwrap_or_default()))
+        }
+    }
 }
 
 pub(crate) fn restore(a: &RestoreArgs) -> Result<u8> {

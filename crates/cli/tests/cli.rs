@@ -439,3 +439,73 @@ fn keygen_writes_a_private_key_file_once() {
     assert_eq!(again.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), hex);
 }
+
+#[test]
+fn scrub_a_tree_of_structured_files_keeps_structure_and_reports_fields() {
+    let root = temp("tree-marker", b"").with_file_name("tree");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("tickets")).unwrap();
+    std::fs::write(
+        root.join("tickets/1.json"),
+        br#"{"id": 1, "requester": {"email": "maria.lopez@gmail.com"}, "body": "call +1 415-555-0132"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("cases.csv"),
+        b"id,email\n7,\"bob.smith@example.org\"\n8,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("bad.jsonl"),
+        b"{\"a\": \"x\"}\nnot json jane@example.com\n",
+    )
+    .unwrap();
+    let out = root.with_file_name("tree-out");
+    let _ = std::fs::remove_dir_all(&out);
+    let r = run(
+        &["scrub", root.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        b"",
+    );
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(0), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("tickets/1.json")).unwrap()).unwrap();
+    assert_eq!(json["requester"]["email"], "[EMAIL_ADDRESS]");
+    assert_eq!(json["id"], 1);
+    assert_eq!(
+        std::fs::read_to_string(out.join("cases.csv")).unwrap(),
+        "id,email\n7,\"[EMAIL_ADDRESS]\"\n8,\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("bad.jsonl")).unwrap(),
+        "{\"a\": \"x\"}\nnot json [EMAIL_ADDRESS]\n"
+    );
+    // The malformed line is reported on stderr with its line number, without its content.
+    assert!(
+        err.contains("\"type\":\"problem\"") && err.contains("line 2"),
+        "{err}"
+    );
+    assert!(!err.contains("jane@"), "{err}");
+    // Writing into the input tree is refused.
+    let inside = root.join("out");
+    let r = run(
+        &[
+            "scrub",
+            root.to_str().unwrap(),
+            "-o",
+            inside.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("inside the input"));
+    // Scanning names the JSON path and the CSV column.
+    let s = run(&["scan", root.to_str().unwrap()], b"");
+    assert_eq!(s.status.code(), Some(1));
+    let l = lines(&s);
+    let fields: Vec<&str> = l.iter().filter_map(|v| v["field"].as_str()).collect();
+    assert!(
+        fields.contains(&"$.requester.email") && fields.contains(&"email"),
+        "{fields:?}"
+    );
+}

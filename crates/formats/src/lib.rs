@@ -99,6 +99,8 @@ pub enum Mode<'a> {
         scratch: &'a mut Scratch,
         /// Threshold and rule filter.
         options: &'a ScanOptions,
+        /// Put each finding's text in [`Hit::value`] (off: reports carry no raw values).
+        values: bool,
     },
     /// Find and replace as the redactor's policy says.
     Scrub(&'a Redactor),
@@ -112,6 +114,7 @@ impl Mode<'_> {
                 engine,
                 scratch,
                 options,
+                ..
             } => (None, engine.scan_with(scratch, text, options).to_vec()),
             Mode::Scrub(r) => {
                 let (out, found) = r.redact_findings(text);
@@ -145,6 +148,10 @@ pub struct Hit {
     /// JSON path (`$.comments[2].body`), CSV column name (or `#3` without a header), `cue`
     /// or `note`; `None` for plain text.
     pub field: Option<String>,
+    /// Line (1-based) of `start` in the file.
+    pub line: usize,
+    /// The finding's text (decoded), only when asked for ([`Mode::Scan`] `values`).
+    pub value: Option<String>,
 }
 
 /// Something in the input that was not as its format says, and what was done about it.
@@ -255,6 +262,9 @@ pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Proc
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
     let mut hits = Vec::new();
+    let values = matches!(mode, Mode::Scan { values: true, .. });
+    // Line numbers, counted forward (units and their findings come in file order).
+    let (mut line, mut line_at) = (1usize, 0usize);
     for unit in &units {
         let raw = &input[unit.range.clone()];
         let decoded = decode(raw, unit.encoding);
@@ -266,14 +276,25 @@ pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Proc
                 Encoding::JsonString | Encoding::CsvQuoted(_)
             ));
         for f in &found {
+            let start = decoded.raw(f.start(), base);
+            if start >= line_at {
+                line += input[line_at..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                line_at = start;
+            }
             hits.push(Hit {
                 entity: f.entity().to_string(),
                 rule: f.rule_id().to_string(),
                 score: f.score(),
-                start: decoded.raw(f.start(), base),
+                start,
                 end: decoded.raw(f.end(), base),
                 record: unit.record,
                 field: unit.field.clone(),
+                line,
+                value: values
+                    .then(|| String::from_utf8_lossy(&decoded.text[f.range()]).into_owned()),
             });
         }
         if let Some(text) = changed {
@@ -307,7 +328,7 @@ fn whole(input: &[u8]) -> Unit {
     }
 }
 
-/// Line number (1-based) of byte offset `at`.
+/// Line number (1-based) of byte offset `at` (for messages).
 pub(crate) fn line_of(input: &[u8], at: usize) -> usize {
     1 + input[..at.min(input.len())]
         .iter()

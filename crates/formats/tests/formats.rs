@@ -204,10 +204,19 @@ fn scan_mode_leaves_the_output_alone() {
         engine: &engine,
         scratch: &mut scratch,
         options: &opts,
+        values: true,
     };
     let done = process(Format::Json, TICKET.as_bytes(), &mut mode);
     assert!(matches!(done.output, std::borrow::Cow::Borrowed(_)));
     assert!(done.hits.len() >= 6, "{:?}", done.hits);
+    let ssn = done.hits.iter().find(|h| h.entity == "US_SSN").unwrap();
+    assert_eq!(ssn.value.as_deref(), Some("078-05-1123"));
+    assert_eq!(ssn.line, 8);
+    // Scrub reports never carry values.
+    assert!(scrub(Format::Json, TICKET)
+        .hits
+        .iter()
+        .all(|h| h.value.is_none()));
 }
 
 fn json_value() -> impl Strategy<Value = Value> {
