@@ -224,8 +224,9 @@ struct SummaryLine {
     errors: u64,
 }
 
-/// Writes one batch event as JSON Lines: findings for a file, or a notice.
-fn write_event(out: &mut impl Write, e: &Event) -> Result<()> {
+/// Writes one batch event as JSON Lines: a file's findings (when `findings`) and malformed
+/// parts, or a notice.
+fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
     let notice = |kind, path, error, reason| NoticeLine {
         kind,
         path,
@@ -235,7 +236,7 @@ fn write_event(out: &mut impl Write, e: &Event) -> Result<()> {
     };
     match e {
         Event::File(f) => {
-            for h in &f.hits {
+            for h in f.hits.iter().filter(|_| findings) {
                 let rec = FindingLine {
                     kind: "finding",
                     path: &f.path,
@@ -306,7 +307,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     let mut write_failed: Option<anyhow::Error> = None;
     let summary = Batch::new(task).run(&inputs_of(&a.paths), None, &mut |e| {
         if write_failed.is_none() {
-            if let Err(err) = write_event(&mut out, &e) {
+            if let Err(err) = write_event(&mut out, &e, true) {
                 write_failed = Some(err);
             }
         }

@@ -284,11 +284,12 @@ fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
         }
     }
     let started = Instant::now();
-    let stderr = io::stderr();
-    let mut notices = stderr.lock();
+    // Notices (failures, refusals, malformed parts) go to stderr a line at a time; findings
+    // are only counted, in the summary.
+    let mut notices = io::LineWriter::new(io::stderr());
     let summary =
         Batch::new(BatchTask::Scrub(redactor)).run(&inputs, a.output.as_deref(), &mut |e| {
-            let _ = crate::write_event(&mut notices, &e);
+            let _ = crate::write_event(&mut notices, &e, false);
         })?;
     drop(notices);
     if !a.quiet {
