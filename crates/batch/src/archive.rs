@@ -63,8 +63,9 @@ pub(crate) fn read_limited<R: Read>(r: R, limit: u64) -> io::Result<Result<Vec<u
 pub(crate) enum Writer<W: Write + io::Seek> {
     /// tar, possibly gzipped.
     Tar(tar::Builder<W>),
-    /// gzipped tar.
-    TarGz(tar::Builder<flate2::write::GzEncoder<W>>),
+    /// gzipped tar, written as one gzip member per entry (as pigz does), so that entries
+    /// can be compressed in parallel; every gzip reader reads it as one stream.
+    TarGz(W),
     /// zip (needs a seekable sink).
     Zip(Box<zip::ZipWriter<W>>),
     /// one gzipped file.
@@ -99,7 +100,7 @@ impl<W: Write + io::Seek> Writer<W> {
         let gz = |w| flate2::write::GzEncoder::new(w, flate2::Compression::default());
         match kind {
             Kind::Tar => Writer::Tar(tar::Builder::new(sink)),
-            Kind::TarGz => Writer::TarGz(tar::Builder::new(gz(sink))),
+            Kind::TarGz => Writer::TarGz(sink),
             Kind::Zip => Writer::Zip(Box::new(zip::ZipWriter::new(sink))),
             Kind::Gz => Writer::Gz(gz(sink)),
         }
@@ -111,9 +112,7 @@ impl<W: Write + io::Seek> Writer<W> {
             Writer::Tar(b) => {
                 b.append_data(&mut tar_header(data.len() as u64, meta, false), name, data)
             }
-            Writer::TarGz(b) => {
-                b.append_data(&mut tar_header(data.len() as u64, meta, false), name, data)
-            }
+            Writer::TarGz(w) => w.write_all(&tar_gz_entry(name, data, meta, false)?),
             Writer::Zip(z) => {
                 let mut opts = zip::write::SimpleFileOptions::default()
                     .compression_method(zip::CompressionMethod::Deflated)
@@ -135,7 +134,7 @@ impl<W: Write + io::Seek> Writer<W> {
         let name = slashed.as_str();
         match self {
             Writer::Tar(b) => b.append_data(&mut tar_header(0, meta, true), name, io::empty()),
-            Writer::TarGz(b) => b.append_data(&mut tar_header(0, meta, true), name, io::empty()),
+            Writer::TarGz(w) => w.write_all(&tar_gz_entry(name, &[], meta, true)?),
             Writer::Zip(z) => z
                 .add_directory(name, zip::write::SimpleFileOptions::default())
                 .map_err(io::Error::other),
@@ -143,15 +142,45 @@ impl<W: Write + io::Seek> Writer<W> {
         }
     }
 
+    /// Adds an entry already made by [`tar_gz_entry`] (a `TarGz` writer only).
+    pub(crate) fn raw(&mut self, packed: &[u8]) -> io::Result<()> {
+        match self {
+            Writer::TarGz(w) => w.write_all(packed),
+            _ => Err(io::Error::other("a packed entry only goes into a tar.gz")),
+        }
+    }
+
     /// Writes the archive's end; returns the sink.
     pub(crate) fn finish(self) -> io::Result<W> {
         match self {
             Writer::Tar(b) => b.into_inner(),
-            Writer::TarGz(b) => b.into_inner()?.finish(),
+            Writer::TarGz(mut w) => {
+                // The end of the archive: two zero blocks, in a last gzip member.
+                let mut gz =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                gz.write_all(&[0u8; 1024])?;
+                w.write_all(&gz.finish()?)?;
+                Ok(w)
+            }
             Writer::Zip(z) => z.finish().map_err(io::Error::other),
             Writer::Gz(g) => g.finish(),
         }
     }
+}
+
+/// One tar entry (header, data, padding; long names as GNU long-name entries) compressed as
+/// one gzip member.
+pub(crate) fn tar_gz_entry(name: &str, data: &[u8], meta: &Meta, dir: bool) -> io::Result<Vec<u8>> {
+    let mut b = tar::Builder::new(Vec::with_capacity(data.len() + 1024));
+    let mut header = tar_header(data.len() as u64, meta, dir);
+    b.append_data(&mut header, name, data)?;
+    // Take the entry's bytes; the builder's end-of-archive blocks go into the emptied buffer.
+    let raw = std::mem::take(b.get_mut());
+    drop(b);
+    let level = flate2::Compression::default();
+    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(raw.len() / 3), level);
+    gz.write_all(&raw)?;
+    gz.finish()
 }
 
 #[cfg(test)]

@@ -563,6 +563,9 @@ impl<'a> Batch<'a> {
     ) -> io::Result<()> {
         let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut write_error: Option<io::Error> = None;
+        // A tar.gz is written one gzip member per entry: the workers compress, the writer
+        // only appends.
+        let pack = kind == Kind::TarGz && sink.is_some();
         let (tx, members) = pipeline::feed(self.in_flight);
         let read_result = std::thread::scope(|scope| {
             // The sender moves into the reader: its end ends the member stream.
@@ -580,7 +583,17 @@ impl<'a> Batch<'a> {
                 |m: Member| match m {
                     Member::File { name, data, meta } => {
                         let inner = format!("{shown}!/{name}");
-                        (self.blob(&inner, &name, data, 1), Some((name, meta, false)))
+                        let mut done = self.blob(&inner, &name, data, 1);
+                        let packed = match (pack, done.output.take()) {
+                            (true, Some(out)) => {
+                                Some(archive::tar_gz_entry(&name, &out, &meta, false))
+                            }
+                            (_, out) => {
+                                done.output = out;
+                                None
+                            }
+                        };
+                        (done, Some((name, meta, false)), packed)
                     }
                     Member::Dir { name, meta } => (
                         Done {
@@ -588,13 +601,14 @@ impl<'a> Batch<'a> {
                             output: None,
                         },
                         Some((name, meta, true)),
+                        None,
                     ),
                     Member::Refused { name, reason } => {
-                        (refused(&format!("{shown}!/{name}"), reason), None)
+                        (refused(&format!("{shown}!/{name}"), reason), None, None)
                     }
                 },
                 |result| {
-                    let Ok((done, entry)) = result else {
+                    let Ok((done, entry, packed)) = result else {
                         emit(Event::Failed {
                             path: shown.to_string(),
                             reason: "internal error while processing a member".into(),
@@ -605,10 +619,11 @@ impl<'a> Batch<'a> {
                     let (Some(w), Some((name, meta, is_dir))) = (sink.as_deref_mut(), entry) else {
                         return;
                     };
-                    let r = match (is_dir, &done.output) {
-                        (true, _) => w.dir(&name, &meta),
-                        (false, Some(out)) => w.file(&name, out, &meta),
-                        (false, None) => Ok(()),
+                    let r = match (is_dir, packed, &done.output) {
+                        (true, _, _) => w.dir(&name, &meta),
+                        (false, Some(p), _) => p.and_then(|bytes| w.raw(&bytes)),
+                        (false, None, Some(out)) => w.file(&name, out, &meta),
+                        (false, None, None) => Ok(()),
                     };
                     if let Err(e) = r {
                         write_error.get_or_insert(e);
@@ -661,7 +676,7 @@ impl<'a> Batch<'a> {
         match kind {
             Kind::Tar | Kind::TarGz => {
                 let reader: Box<dyn Read> = if kind == Kind::TarGz {
-                    Box::new(flate2::read::GzDecoder::new(source))
+                    Box::new(flate2::read::MultiGzDecoder::new(source))
                 } else {
                     Box::new(source)
                 };
@@ -728,7 +743,7 @@ impl<'a> Batch<'a> {
                     .trim_end_matches(".gz")
                     .trim_end_matches(".GZ")
                     .to_string();
-                let gz = flate2::read::GzDecoder::new(source);
+                let gz = flate2::read::MultiGzDecoder::new(source);
                 let cap = limits.max_file_bytes.min(
                     compressed
                         .max(1)

@@ -83,7 +83,7 @@ fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
 }
 
 fn read_tar_gz(data: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut a = tar::Archive::new(flate2::read::GzDecoder::new(data));
+    let mut a = tar::Archive::new(flate2::read::MultiGzDecoder::new(data));
     a.entries()
         .unwrap()
         .map(|e| {
