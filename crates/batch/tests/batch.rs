@@ -28,6 +28,7 @@ const JSONL: &str = "{\"text\": \"call +1 415-555-0132\"}\n{\"text\": broken jan
 const CSV: &str = "id,note,email\n1,\"Refund, please\",bob.smith@example.org\n2,IBAN GB29 NWBK 6016 1331 9268 19,\n";
 const VTT: &str = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nAgent: may I have your email?\n\n00:00:03.500 --> 00:00:06.000\nCustomer: it's jane.doe@example.com\n";
 const SRT: &str = "1\n00:00:01,000 --> 00:00:02,000\nMy number is +1 415-555-0132\n";
+const EML: &str = "From: Maria Lopez <maria.lopez@gmail.com>\nSubject: card\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nMy card is 4111 1111 1111 1111=\n, call +1 415-555-0132\n";
 const TXT: &str = "Agent note: spoke with Maria Lopez, callback +1 415-555-0132.\n";
 
 fn members() -> Vec<(&'static str, Vec<u8>)> {
@@ -46,6 +47,7 @@ fn members() -> Vec<(&'static str, Vec<u8>)> {
         ("export/call.vtt", VTT.as_bytes().to_vec()),
         ("export/call.srt", SRT.as_bytes().to_vec()),
         ("export/note.txt", TXT.as_bytes().to_vec()),
+        ("export/mail.eml", EML.as_bytes().to_vec()),
         ("export/empty.txt", Vec::new()),
         (
             "export/binary.log",

@@ -1,5 +1,5 @@
 //! Records out of and back into the formats support exports come in: plain text, JSON and
-//! JSON Lines, CSV and TSV, WebVTT and SRT subtitles.
+//! JSON Lines, CSV and TSV, WebVTT and SRT subtitles, e-mail (`.eml`, mbox).
 //!
 //! A file is read as *units*: the spans of text that carry content (a JSON string value, a CSV
 //! field, a subtitle cue's text, or the whole of a plain-text file), each with where it sits
@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod csv;
+mod email;
 mod json;
 mod subtitles;
 
@@ -48,6 +49,10 @@ pub enum Format {
     WebVtt,
     /// SubRip subtitles: cue text.
     Srt,
+    /// One e-mail message (`.eml`): header values and text bodies.
+    Eml,
+    /// A mailbox of messages (`.mbox`).
+    Mbox,
 }
 
 impl Format {
@@ -70,6 +75,8 @@ impl Format {
             "tsv" | "tab" => Format::Tsv,
             "vtt" => Format::WebVtt,
             "srt" => Format::Srt,
+            "eml" => Format::Eml,
+            "mbox" | "mbx" => Format::Mbox,
             _ => Format::Text,
         }
     }
@@ -84,6 +91,8 @@ impl Format {
             Format::Tsv => "tsv",
             Format::WebVtt => "vtt",
             Format::Srt => "srt",
+            Format::Eml => "eml",
+            Format::Mbox => "mbox",
         }
     }
 }
@@ -143,10 +152,11 @@ pub struct Hit {
     /// See `start`.
     pub end: usize,
     /// Record number, 1-based: line of a JSON Lines file, row of a CSV file (the header is
-    /// row 1), cue of a subtitle file; `None` for plain text and single JSON documents.
+    /// row 1), cue of a subtitle file, message of an mbox; `None` for plain text, single JSON
+    /// documents and single messages.
     pub record: Option<u64>,
     /// JSON path (`$.comments[2].body`), CSV column name (or `#3` without a header), `cue`
-    /// or `note`; `None` for plain text.
+    /// or `note`, `header:From` or `body`; `None` for plain text.
     pub field: Option<String>,
     /// Line (1-based) of `start` in the file.
     pub line: usize,
@@ -187,6 +197,10 @@ pub(crate) enum Encoding {
     CsvQuoted(u8),
     /// A CSV field without quotes.
     CsvPlain(u8),
+    /// A quoted-printable e-mail body.
+    QuotedPrintable,
+    /// A base64 e-mail body.
+    Base64,
 }
 
 /// A span of content in a file.
@@ -219,6 +233,8 @@ fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
         },
         Encoding::JsonString => json::decode_string(raw),
         Encoding::CsvQuoted(_) => csv::decode_quoted(raw),
+        Encoding::QuotedPrintable => email::decode_qp(raw),
+        Encoding::Base64 => email::decode_b64(raw),
     }
 }
 
@@ -228,6 +244,8 @@ fn encode(text: &[u8], encoding: Encoding, out: &mut Vec<u8>) {
         Encoding::JsonString => json::encode_string(text, out),
         Encoding::CsvQuoted(_) => csv::encode_quoted(text, out),
         Encoding::CsvPlain(delim) => csv::encode_plain(text, delim, out),
+        Encoding::QuotedPrintable => email::encode_qp(text, out),
+        Encoding::Base64 => email::encode_b64(text, out),
     }
 }
 
@@ -245,6 +263,8 @@ pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Proc
         Format::Csv => csv::units(input, b','),
         Format::Tsv => csv::units(input, b'\t'),
         Format::WebVtt | Format::Srt => Ok(subtitles::units(input, format)),
+        Format::Eml => Ok(email::eml(input, &mut problems)),
+        Format::Mbox => Ok(email::mbox(input, &mut problems)),
     };
     let (units, used) = match parsed {
         Ok(u) => (u, format),

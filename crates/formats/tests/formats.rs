@@ -281,3 +281,92 @@ proptest! {
         prop_assert!(parsed.iter().all(|r| r.len() == 3));
     }
 }
+
+const EML: &str = "From: Maria Lopez <maria.lopez@gmail.com>\r\n\
+To: support@shop.example\r\n\
+Subject: Refund for card 4111 1111 1111 1111\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"outer\"\r\n\
+\r\n\
+--outer\r\n\
+Content-Type: multipart/alternative; boundary=\"inner\"\r\n\
+\r\n\
+--inner\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\
+\r\n\
+Hi, call me on +1 415-555-0132 =E2=80=94 my SSN is 078-05-1123.\r\n\
+\r\n\
+Thanks,\r\n\
+Maria Lopez\r\n\
+--inner\r\n\
+Content-Type: text/html; charset=utf-8\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+PHA+Q2FsbCBtZSBvbiArMSA0MTUtNTU1LTAxMzI8L3A+\r\n\
+--inner--\r\n\
+--outer\r\n\
+Content-Type: application/pdf; name=\"receipt.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+JVBERi0xLjQK\r\n\
+--outer--\r\n";
+
+#[test]
+fn email_headers_and_text_bodies_are_scrubbed_structure_kept() {
+    let done = scrub(Format::Eml, EML);
+    let out = String::from_utf8(done.output.into_owned()).unwrap();
+    assert!(
+        out.starts_with("From: [PERSON] <[EMAIL_ADDRESS]>\r\n"),
+        "{out}"
+    );
+    assert!(out.contains("Subject: Refund for card [CREDIT_CARD]\r\n"));
+    assert!(!out.contains("4111") && !out.contains("078-05") && !out.contains("maria"));
+    // Boundaries, part headers and the attachment are untouched.
+    for keep in [
+        "--outer\r\nContent-Type: multipart/alternative; boundary=\"inner\"\r\n",
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+        "JVBERi0xLjQK\r\n--outer--\r\n",
+    ] {
+        assert!(out.contains(keep), "{keep:?} in {out}");
+    }
+    // The quoted-printable body decodes to the scrubbed text; the base64 one too.
+    assert!(
+        out.contains("Hi, call me on [PHONE_NUMBER] =E2=80=94 my SSN is [US_SSN]."),
+        "{out}"
+    );
+    let b64 = out
+        .split("Content-Transfer-Encoding: base64\r\n\r\n")
+        .nth(1)
+        .unwrap()
+        .split("\r\n--inner--")
+        .next()
+        .unwrap()
+        .trim();
+    use base64::Engine as _;
+    let html = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    assert_eq!(html, b"<p>Call me on [PHONE_NUMBER]</p>");
+    assert!(done
+        .problems
+        .iter()
+        .any(|p| p.message.contains("application/pdf")));
+    let fields: Vec<String> = done.hits.iter().filter_map(|h| h.field.clone()).collect();
+    assert!(fields.contains(&"header:From".to_string()) && fields.contains(&"body".to_string()));
+}
+
+#[test]
+fn mbox_messages_are_records() {
+    let mbox = "From alice@example.org Mon Jan  1 00:00:00 2024\nFrom: a@b.io\nSubject: hi\n\nmail jane.doe@example.com\n\n\
+                From bob@example.org Mon Jan  1 00:00:01 2024\nSubject: card\n\n4111 1111 1111 1111\n";
+    let done = scrub(Format::Mbox, mbox);
+    let out = String::from_utf8(done.output.into_owned()).unwrap();
+    assert!(
+        out.starts_with("From alice@example.org Mon Jan  1 00:00:00 2024\nFrom: [EMAIL_ADDRESS]\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("Subject: card\n\n[CREDIT_CARD]\n"), "{out}");
+    let records: Vec<Option<u64>> = done.hits.iter().map(|h| h.record).collect();
+    assert_eq!(records, [Some(1), Some(1), Some(2)]);
+}
