@@ -29,6 +29,7 @@
 
 mod archive;
 mod pipeline;
+pub mod reports;
 
 pub use archive::Kind;
 use archive::Meta;

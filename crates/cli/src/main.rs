@@ -10,6 +10,7 @@ mod scrub;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use redactyl::{Engine, EngineBuilder, ScanOptions};
+use redactyl_batch::reports::{ExposureMap, Sarif};
 use redactyl_batch::{Batch, Event, Input, Task};
 use redactyl_eval::{Corpus, Evaluator, Report};
 use serde::Serialize;
@@ -83,6 +84,66 @@ struct ScanArgs {
     /// Include the matched text in the output (off by default: output carries no raw PII).
     #[arg(long)]
     show_values: bool,
+    #[command(flatten)]
+    reports: ReportArgs,
+}
+
+/// Report files a run can write besides its main output (never with raw values).
+#[derive(Args, Clone, Default)]
+struct ReportArgs {
+    /// Write the findings as SARIF 2.1.0 to FILE.
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
+    /// Write the exposure map (files, JSON paths and CSV columns holding each entity) as JSON.
+    #[arg(long, value_name = "FILE")]
+    exposure_map: Option<PathBuf>,
+    /// Write the exposure map as a self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    exposure_html: Option<PathBuf>,
+}
+
+/// Collects the reports a run asked for from its events.
+#[derive(Default)]
+struct Reports {
+    exposure: Option<ExposureMap>,
+    sarif: Option<Sarif>,
+}
+
+impl Reports {
+    fn new(a: &ReportArgs) -> Reports {
+        Reports {
+            exposure: (a.exposure_map.is_some() || a.exposure_html.is_some())
+                .then(ExposureMap::default),
+            sarif: a.sarif.is_some().then(Sarif::default),
+        }
+    }
+
+    fn add(&mut self, e: &Event) {
+        if let Some(m) = self.exposure.as_mut() {
+            m.add(e);
+        }
+        if let Some(s) = self.sarif.as_mut() {
+            s.add(e);
+        }
+    }
+
+    /// Writes each report through a temporary file renamed into place.
+    fn write(&self, a: &ReportArgs, title: &str) -> Result<()> {
+        let put = |path: &Path, bytes: &[u8]| {
+            redactyl_batch::atomic_write(path, |w| w.write_all(bytes))
+                .with_context(|| format!("cannot write {}", path.display()))
+        };
+        if let (Some(p), Some(m)) = (&a.exposure_map, &self.exposure) {
+            put(p, serde_json::to_string_pretty(&m.to_json())?.as_bytes())?;
+        }
+        if let (Some(p), Some(m)) = (&a.exposure_html, &self.exposure) {
+            put(p, m.to_html(title).as_bytes())?;
+        }
+        if let (Some(p), Some(s)) = (&a.sarif, &self.sarif) {
+            put(p, serde_json::to_string_pretty(&s.to_json())?.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Subcommand)]
@@ -305,7 +366,9 @@ fn scan(a: &ScanArgs) -> Result<u8> {
         values: a.show_values,
     };
     let mut write_failed: Option<anyhow::Error> = None;
+    let mut reports = Reports::new(&a.reports);
     let summary = Batch::new(task).run(&inputs_of(&a.paths), None, &mut |e| {
+        reports.add(&e);
         if write_failed.is_none() {
             if let Err(err) = write_event(&mut out, &e, true) {
                 write_failed = Some(err);
@@ -315,6 +378,7 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     if let Some(e) = write_failed {
         return Err(e);
     }
+    reports.write(&a.reports, "Redactyl exposure map")?;
     let line = SummaryLine {
         kind: "summary",
         files: summary.files,

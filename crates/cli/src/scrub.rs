@@ -38,6 +38,8 @@ pub(crate) struct ScrubArgs {
     /// No summary on stderr.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    reports: crate::ReportArgs,
 }
 
 #[derive(Args)]
@@ -210,9 +212,16 @@ pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
         }
         _ => None,
     };
+    // Reports need each finding's place: the batch driver gives it.
+    let reports = a.reports.sarif.is_some()
+        || a.reports.exposure_map.is_some()
+        || a.reports.exposure_html.is_some();
     match single {
-        Some(input) => scrub_stream(a, &redactor, input),
-        None => scrub_batch(a, &redactor),
+        Some(None) if reports => {
+            bail!("--sarif and --exposure-* need files: stdin is scrubbed as a stream, without positions")
+        }
+        Some(input) if !reports => scrub_stream(a, &redactor, input),
+        _ => scrub_batch(a, &redactor),
     }
 }
 
@@ -287,11 +296,14 @@ fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
     // Notices (failures, refusals, malformed parts) go to stderr a line at a time; findings
     // are only counted, in the summary.
     let mut notices = io::LineWriter::new(io::stderr());
+    let mut reports = crate::Reports::new(&a.reports);
     let summary =
         Batch::new(BatchTask::Scrub(redactor)).run(&inputs, a.output.as_deref(), &mut |e| {
+            reports.add(&e);
             let _ = crate::write_event(&mut notices, &e, false);
         })?;
     drop(notices);
+    reports.write(&a.reports, "Redactyl exposure map")?;
     if !a.quiet {
         let seconds = started.elapsed().as_secs_f64();
         let name = a

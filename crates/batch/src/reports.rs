@@ -1,0 +1,262 @@
+//! Reports built from a run's events: the exposure map (which files, JSON paths and CSV
+//! columns hold which entities, how often) as JSON and as a self-contained HTML page, and the
+//! findings as SARIF 2.1.0. None of them carries a raw value.
+
+use crate::Event;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Where entities were found: per file, per field (JSON path, CSV column, e-mail header).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ExposureMap {
+    /// Files processed.
+    pub files: u64,
+    /// Bytes processed.
+    pub bytes: u64,
+    /// Findings per entity, over the whole run.
+    pub totals: BTreeMap<String, u64>,
+    /// Per file with findings: per entity, and per field and entity.
+    pub by_file: BTreeMap<String, FileExposure>,
+    /// Per field name over all files (`$.comments[*].body`, a CSV column), per entity.
+    pub by_field: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Files that failed or were refused, with why.
+    pub not_processed: BTreeMap<String, String>,
+}
+
+/// One file's part of the [`ExposureMap`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileExposure {
+    /// Findings per entity.
+    pub entities: BTreeMap<String, u64>,
+    /// Findings per field and entity (plain text has no fields).
+    pub fields: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// A JSON path with its array indices made `[*]`, so that every comment's body is one field.
+fn generic_path(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '[' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('*');
+        }
+    }
+    out
+}
+
+impl ExposureMap {
+    /// Takes one event into account.
+    pub fn add(&mut self, e: &Event) {
+        match e {
+            Event::File(f) => {
+                self.files += 1;
+                self.bytes += f.bytes;
+                if f.hits.is_empty() {
+                    return;
+                }
+                let file = self.by_file.entry(f.path.clone()).or_default();
+                for h in &f.hits {
+                    *self.totals.entry(h.entity.clone()).or_default() += 1;
+                    *file.entities.entry(h.entity.clone()).or_default() += 1;
+                    if let Some(field) = &h.field {
+                        let g = generic_path(field);
+                        *file
+                            .fields
+                            .entry(g.clone())
+                            .or_default()
+                            .entry(h.entity.clone())
+                            .or_default() += 1;
+                        *self
+                            .by_field
+                            .entry(g)
+                            .or_default()
+                            .entry(h.entity.clone())
+                            .or_default() += 1;
+                    }
+                }
+            }
+            Event::Failed { path, reason } | Event::Refused { path, reason } => {
+                self.not_processed.insert(path.clone(), reason.clone());
+            }
+            Event::Skipped { .. } => {}
+        }
+    }
+
+    /// The map as JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// A self-contained HTML page (no external resources): totals as a bar chart, then the
+    /// files and fields that hold each entity. The page draws itself from the JSON it embeds.
+    pub fn to_html(&self, title: &str) -> String {
+        // `</` cannot end the script early once written as `<\/`.
+        let data = self.to_json().to_string().replace("</", "<\\/");
+        HTML.replace("{{TITLE}}", &escape(title))
+            .replace("{{DATA}}", &data)
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const HTML: &str = r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{TITLE}}</title>
+<style>
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 68rem; color: #1d2433; padding: 0 1rem; }
+  h1 { font-size: 1.5rem; margin-bottom: .2rem; }
+  .sub { color: #5b6478; margin-top: 0; }
+  .cards { display: flex; gap: 1rem; margin: 1.2rem 0; flex-wrap: wrap; }
+  .card { border: 1px solid #d8dce6; border-radius: 8px; padding: .7rem 1rem; min-width: 9rem; }
+  .card b { display: block; font-size: 1.4rem; }
+  table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.6rem; }
+  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e4e7ee; vertical-align: top; }
+  th { background: #f4f6fa; }
+  td.n { text-align: right; font-variant-numeric: tabular-nums; }
+  .tag { display: inline-block; background: #eef1f7; border-radius: 4px; padding: 0 .4rem; margin: 0 .25rem .2rem 0; font-size: 12px; }
+  svg text { font: 12px system-ui, sans-serif; fill: #1d2433; }
+</style>
+</head>
+<body>
+<h1>{{TITLE}}</h1>
+<p class="sub">Where personal data sits: counts only, no values.</p>
+<div class="cards" id="cards"></div>
+<h2>Findings by entity</h2>
+<svg id="chart" width="100%" role="img" aria-label="Findings by entity"></svg>
+<table id="entities"><thead><tr><th>Entity</th><th>Findings</th><th>Files</th></tr></thead><tbody></tbody></table>
+<h2>Fields</h2>
+<table id="fields"><thead><tr><th>Field (JSON path, CSV column, e-mail header)</th><th>Entities</th></tr></thead><tbody></tbody></table>
+<h2>Files</h2>
+<table id="files"><thead><tr><th>File</th><th>Entities</th></tr></thead><tbody></tbody></table>
+<h2>Not processed</h2>
+<table id="failed"><thead><tr><th>File</th><th>Why</th></tr></thead><tbody></tbody></table>
+<script id="data" type="application/json">{{DATA}}</script>
+<script>
+(function () {
+  var d = JSON.parse(document.getElementById("data").textContent);
+  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
+  function tags(counts) { var td = el("td"); Object.keys(counts).forEach(function (k) { td.appendChild(el("span", k + " " + counts[k], "tag")); }); return td; }
+  var total = Object.keys(d.totals).reduce(function (s, k) { return s + d.totals[k]; }, 0);
+  [["Files", d.files], ["Findings", total], ["Entities", Object.keys(d.totals).length], ["Files with findings", Object.keys(d.by_file).length], ["Not processed", Object.keys(d.not_processed).length]].forEach(function (c) {
+    var card = el("div", undefined, "card"); card.appendChild(el("b", String(c[1]))); card.appendChild(document.createTextNode(c[0])); document.getElementById("cards").appendChild(card);
+  });
+  var names = Object.keys(d.totals).sort(function (a, b) { return d.totals[b] - d.totals[a]; });
+  var svg = document.getElementById("chart"), ns = "http://www.w3.org/2000/svg", bar = 22, left = 170, width = 640;
+  var max = names.length ? d.totals[names[0]] : 1;
+  svg.setAttribute("height", String(Math.max(1, names.length) * bar + 8));
+  svg.setAttribute("viewBox", "0 0 " + (left + width + 60) + " " + (Math.max(1, names.length) * bar + 8));
+  names.forEach(function (n, i) {
+    var y = i * bar + 4, w = Math.max(2, Math.round(width * d.totals[n] / max));
+    var label = document.createElementNS(ns, "text"); label.setAttribute("x", "0"); label.setAttribute("y", String(y + 15)); label.textContent = n; svg.appendChild(label);
+    var r = document.createElementNS(ns, "rect"); r.setAttribute("x", String(left)); r.setAttribute("y", String(y)); r.setAttribute("width", String(w)); r.setAttribute("height", String(bar - 6)); r.setAttribute("fill", "#4f6bd8"); svg.appendChild(r);
+    var v = document.createElementNS(ns, "text"); v.setAttribute("x", String(left + w + 6)); v.setAttribute("y", String(y + 15)); v.setAttribute("class", "count"); v.textContent = String(d.totals[n]); svg.appendChild(v);
+  });
+  var ent = document.querySelector("#entities tbody");
+  names.forEach(function (n) {
+    var files = Object.keys(d.by_file).filter(function (f) { return d.by_file[f].entities[n]; }).length;
+    var tr = el("tr"); tr.appendChild(el("td", n)); tr.appendChild(el("td", String(d.totals[n]), "n")); tr.appendChild(el("td", String(files), "n")); ent.appendChild(tr);
+  });
+  var fields = document.querySelector("#fields tbody");
+  Object.keys(d.by_field).forEach(function (f) { var tr = el("tr"); tr.appendChild(el("td", f)); tr.appendChild(tags(d.by_field[f])); fields.appendChild(tr); });
+  var files = document.querySelector("#files tbody");
+  Object.keys(d.by_file).forEach(function (f) { var tr = el("tr"); tr.appendChild(el("td", f)); tr.appendChild(tags(d.by_file[f].entities)); files.appendChild(tr); });
+  var failed = document.querySelector("#failed tbody");
+  Object.keys(d.not_processed).forEach(function (f) { var tr = el("tr"); tr.appendChild(el("td", f)); tr.appendChild(el("td", d.not_processed[f])); failed.appendChild(tr); });
+  document.body.setAttribute("data-rendered", String(total));
+})();
+</script>
+</body>
+</html>
+"##;
+
+/// The findings of a run as a SARIF 2.1.0 log.
+#[derive(Debug, Default)]
+pub struct Sarif {
+    results: Vec<Value>,
+    rules: BTreeMap<String, String>,
+}
+
+impl Sarif {
+    /// Takes one event into account (findings become results; failures and refusals become
+    /// tool notifications).
+    pub fn add(&mut self, e: &Event) {
+        let Event::File(f) = e else { return };
+        for h in &f.hits {
+            self.rules
+                .entry(h.rule.clone())
+                .or_insert_with(|| h.entity.clone());
+            let mut region = json!({
+                "startLine": h.line,
+                "byteOffset": h.start,
+                "byteLength": h.end - h.start,
+            });
+            if let Some(field) = &h.field {
+                region["properties"] = json!({ "field": field });
+            }
+            self.results.push(json!({
+                "ruleId": h.rule,
+                "level": "warning",
+                "message": { "text": format!("{} found", h.entity) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": f.path },
+                        "region": region,
+                    }
+                }],
+                "properties": { "entity": h.entity, "score": (h.score * 1000.0).round() / 1000.0 },
+            }));
+        }
+    }
+
+    /// The log.
+    pub fn to_json(&self) -> Value {
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .map(|(id, entity)| {
+                json!({
+                    "id": id,
+                    "name": entity,
+                    "shortDescription": { "text": format!("{entity} ({id})") },
+                })
+            })
+            .collect();
+        json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "redactyl",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/redactyl/redactyl",
+                    "rules": rules,
+                }},
+                "results": self.results,
+            }]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_indices_collapse() {
+        assert_eq!(generic_path("$.comments[12].body"), "$.comments[*].body");
+        assert_eq!(generic_path("$[0][\"a b\"]"), "$[*][\"a b\"]");
+        assert_eq!(generic_path("SuppliedEmail"), "SuppliedEmail");
+    }
+}
