@@ -104,6 +104,33 @@ pub struct FileReport {
     pub hits: Vec<Hit>,
     /// Malformed parts (handled as plain text).
     pub problems: Vec<Problem>,
+    /// When scrubbing with the residual check on: findings in the scrubbed output, other than
+    /// entities the policy keeps or replaces with realistic fakes (`keep`, `surrogate`).
+    pub residual: Vec<Hit>,
+    /// When scrubbing with audit records on: digests and fingerprints.
+    pub audit: Option<Audit>,
+}
+
+/// What an audit record holds beyond the report: no values, only digests and fingerprints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Audit {
+    /// SHA-256 of the input file (hex).
+    pub input_sha256: String,
+    /// SHA-256 of the output file (hex).
+    pub output_sha256: String,
+    /// Output size in bytes.
+    pub output_bytes: u64,
+    /// Per finding (in the order of `hits`): the keyed fingerprint of its value, as the `hash`
+    /// operator computes it; `None` without a key.
+    pub fingerprints: Vec<Option<String>>,
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What the run reports as it goes.
@@ -153,6 +180,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Malformed parts handled as plain text.
     pub problems: u64,
+    /// Findings still in scrubbed outputs (with the residual check on).
+    pub residual: u64,
 }
 
 impl Summary {
@@ -163,6 +192,7 @@ impl Summary {
                 self.bytes += f.bytes;
                 self.findings += f.hits.len() as u64;
                 self.problems += f.problems.len() as u64;
+                self.residual += f.residual.len() as u64;
                 for h in &f.hits {
                     *self.entities.entry(h.entity.clone()).or_default() += 1;
                 }
@@ -193,6 +223,8 @@ pub struct Batch<'a> {
     limits: Limits,
     in_flight: usize,
     total: Arc<AtomicU64>,
+    residual: bool,
+    audit: bool,
 }
 
 /// The result of processing one in-memory file: its report events and new bytes.
@@ -209,7 +241,23 @@ impl<'a> Batch<'a> {
             limits: Limits::default(),
             in_flight: 2 * rayon::current_num_threads().max(1),
             total: Arc::new(AtomicU64::new(0)),
+            residual: false,
+            audit: false,
         }
+    }
+
+    /// Re-scan every scrubbed output and report what is still found
+    /// ([`FileReport::residual`]). Costs a second scan.
+    pub fn residual_check(mut self, on: bool) -> Batch<'a> {
+        self.residual = on;
+        self
+    }
+
+    /// Compute audit records ([`FileReport::audit`]): digests of input and output, keyed
+    /// fingerprints of the values found.
+    pub fn audit_records(mut self, on: bool) -> Batch<'a> {
+        self.audit = on;
+        self
     }
 
     /// Other limits.
@@ -449,17 +497,37 @@ impl<'a> Batch<'a> {
                 process(format, &data, &mut mode)
             }
         };
-        let report = FileReport {
+        let mut report = FileReport {
             path: shown.to_string(),
             format: processed.format,
             bytes: data.len() as u64,
             hits: processed.hits,
             problems: processed.problems,
+            residual: Vec::new(),
+            audit: None,
         };
         let output = match self.task {
             Task::Scrub(_) => Some(processed.output.into_owned()),
             Task::Scan { .. } => None,
         };
+        if let (Task::Scrub(r), Some(out)) = (self.task, &output) {
+            if self.residual {
+                report.residual = residual(r, processed.format, out);
+            }
+            if self.audit {
+                let fingerprints = report
+                    .hits
+                    .iter()
+                    .map(|h| r.fingerprint(&h.entity, data.get(h.start..h.end).unwrap_or_default()))
+                    .collect();
+                report.audit = Some(Audit {
+                    input_sha256: sha256_hex(&data),
+                    output_sha256: sha256_hex(out),
+                    output_bytes: out.len() as u64,
+                    fingerprints,
+                });
+            }
+        }
         Done {
             events: vec![Event::File(report)],
             output,
@@ -832,6 +900,31 @@ impl<'a> Batch<'a> {
             }
         }
     }
+}
+
+/// What a scrubbed output still holds: a scan of it in its own format, leaving out entities
+/// whose operator leaves a value that looks like one (`keep`, `surrogate`).
+fn residual(r: &Redactor, format: Format, output: &[u8]) -> Vec<Hit> {
+    let engine = r.engine();
+    let mut scratch = engine.scratch();
+    let options = ScanOptions::new();
+    let mut mode = Mode::Scan {
+        engine,
+        scratch: &mut scratch,
+        options: &options,
+        values: false,
+    };
+    let found = process(format, output, &mut mode);
+    found
+        .hits
+        .into_iter()
+        .filter(|h| {
+            !matches!(
+                r.policy().operator(&h.entity),
+                redactyl::Operator::Keep | redactyl::Operator::Surrogate
+            )
+        })
+        .collect()
 }
 
 /// A member as the reader hands it on.

@@ -313,6 +313,16 @@ fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
                 };
                 write_json_line(out, &rec)?;
             }
+            for h in &f.residual {
+                let line = NoticeLine {
+                    kind: "residual",
+                    path: &f.path,
+                    record: h.record,
+                    error: None,
+                    reason: Some(&h.entity),
+                };
+                write_json_line(out, &line)?;
+            }
             for p in &f.problems {
                 let line = NoticeLine {
                     kind: "problem",

@@ -4,7 +4,7 @@ use crate::EngineArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use redactyl::{Policy, RedactionKey, Redactor, KEY_ENV};
-use redactyl_batch::{Batch, Input, Kind, Task as BatchTask};
+use redactyl_batch::{Batch, Event, Input, Kind, Task as BatchTask};
 use redactyl_formats::Format;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -40,6 +40,15 @@ pub(crate) struct ScrubArgs {
     quiet: bool,
     #[command(flatten)]
     reports: crate::ReportArgs,
+    /// Re-scan every scrubbed output and report what is still found (entities the policy keeps
+    /// or replaces by fakes aside); exit 1 when anything is.
+    #[arg(long)]
+    residual: bool,
+    /// Write an audit record per output file to FILE (JSON Lines): input and output SHA-256,
+    /// the rule-set digest, the policy, counts and positions per entity and keyed fingerprints
+    /// of the values (with a key), never the values.
+    #[arg(long, value_name = "FILE")]
+    audit: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -212,13 +221,19 @@ pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
         }
         _ => None,
     };
-    // Reports need each finding's place: the batch driver gives it.
+    // Reports, audit records and the residual check need each finding's place: the batch
+    // driver gives it.
     let reports = a.reports.sarif.is_some()
         || a.reports.exposure_map.is_some()
-        || a.reports.exposure_html.is_some();
+        || a.reports.exposure_html.is_some()
+        || a.residual
+        || a.audit.is_some();
     match single {
         Some(None) if reports => {
-            bail!("--sarif and --exposure-* need files: stdin is scrubbed as a stream, without positions")
+            bail!(
+                "--sarif, --exposure-*, --residual and --audit need files: stdin is scrubbed \
+                 as a stream, without positions"
+            )
         }
         Some(input) if !reports => scrub_stream(a, &redactor, input),
         _ => scrub_batch(a, &redactor),
@@ -297,12 +312,17 @@ fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
     // are only counted, in the summary.
     let mut notices = io::LineWriter::new(io::stderr());
     let mut reports = crate::Reports::new(&a.reports);
-    let summary =
-        Batch::new(BatchTask::Scrub(redactor)).run(&inputs, a.output.as_deref(), &mut |e| {
-            reports.add(&e);
-            let _ = crate::write_event(&mut notices, &e, false);
-        })?;
+    let mut audit = Audit::open(a.audit.as_deref(), redactor)?;
+    let batch = Batch::new(BatchTask::Scrub(redactor))
+        .residual_check(a.residual)
+        .audit_records(a.audit.is_some());
+    let summary = batch.run(&inputs, a.output.as_deref(), &mut |e| {
+        reports.add(&e);
+        let _ = crate::write_event(&mut notices, &e, false);
+        audit.add(&e);
+    })?;
     drop(notices);
+    audit.finish()?;
     reports.write(&a.reports, "Redactyl exposure map")?;
     if !a.quiet {
         let seconds = started.elapsed().as_secs_f64();
@@ -334,9 +354,85 @@ fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
     }
     Ok(if summary.failed > 0 || summary.refused > 0 {
         2
+    } else if summary.residual > 0 {
+        1
     } else {
         0
     })
+}
+
+/// Audit records, one JSON line per scrubbed file, written through a temporary file that is
+/// renamed into place at the end.
+struct Audit {
+    path: Option<PathBuf>,
+    lines: Vec<u8>,
+    ruleset: String,
+    policy: serde_json::Value,
+}
+
+impl Audit {
+    fn open(path: Option<&Path>, redactor: &Redactor) -> Result<Audit> {
+        let p = redactor.policy();
+        let entities: BTreeMap<&str, String> =
+            p.entities().map(|(e, o)| (e, o.to_string())).collect();
+        Ok(Audit {
+            path: path.map(Path::to_path_buf),
+            lines: Vec::new(),
+            ruleset: redactor.engine().ruleset_digest(),
+            policy: serde_json::json!({
+                "default": p.default_operator().to_string(),
+                "entities": entities,
+            }),
+        })
+    }
+
+    fn add(&mut self, e: &Event) {
+        let (Some(_), Event::File(f)) = (&self.path, e) else {
+            return;
+        };
+        let Some(audit) = &f.audit else { return };
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        for h in &f.hits {
+            *counts.entry(h.entity.as_str()).or_default() += 1;
+        }
+        let findings: Vec<serde_json::Value> = f
+            .hits
+            .iter()
+            .zip(&audit.fingerprints)
+            .map(|(h, fp)| {
+                serde_json::json!({
+                    "entity": h.entity, "rule": h.rule, "start": h.start, "end": h.end,
+                    "line": h.line, "record": h.record, "field": h.field, "fingerprint": fp,
+                })
+            })
+            .collect();
+        let record = serde_json::json!({
+            "type": "audit",
+            "path": f.path,
+            "format": f.format.name(),
+            "input_sha256": audit.input_sha256,
+            "input_bytes": f.bytes,
+            "output_sha256": audit.output_sha256,
+            "output_bytes": audit.output_bytes,
+            "ruleset_sha256": self.ruleset,
+            "policy": self.policy,
+            "counts": counts,
+            "findings": findings,
+            "residual": f.residual.len(),
+        });
+        if let Ok(line) = serde_json::to_vec(&record) {
+            self.lines.extend_from_slice(&line);
+            self.lines.push(b'\n');
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some(p) = &self.path {
+            redactyl_batch::atomic_write(p, |w| w.write_all(&self.lines))
+                .with_context(|| format!("cannot write {}", p.display()))?;
+        }
+        Ok(())
+    }
 }
 
 /// `path` made absolute without requiring it to exist.

@@ -623,3 +623,81 @@ fn exposure_html_renders_its_counts_in_headless_chromium() {
     );
     assert!(dom.contains("$.comments[*].body"));
 }
+
+#[test]
+fn audit_records_and_the_residual_check() {
+    use sha2::{Digest, Sha256};
+    let input = temp(
+        "audit-in.json",
+        br#"{"a": "mail maria.lopez@gmail.com", "b": "SSN 078-05-1123"}"#,
+    );
+    let output = input.with_file_name("audit-out.json");
+    let audit = input.with_file_name("audit.jsonl");
+    let key = temp("audit.key", "5e".repeat(32).as_bytes());
+    let r = run(
+        &[
+            "scrub",
+            "-q",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--audit",
+            audit.to_str().unwrap(),
+            "--key-file",
+            key.to_str().unwrap(),
+            "--residual",
+        ],
+        b"",
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let text = std::fs::read_to_string(&audit).unwrap();
+    assert!(
+        !text.contains("maria") && !text.contains("078-05"),
+        "{text}"
+    );
+    let rec: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    let hex = |b: &[u8]| {
+        Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(rec["input_sha256"], hex(&std::fs::read(&input).unwrap()));
+    assert_eq!(rec["output_sha256"], hex(&std::fs::read(&output).unwrap()));
+    assert_eq!(rec["counts"]["EMAIL_ADDRESS"], 1);
+    assert_eq!(rec["findings"][0]["field"], "$.a");
+    assert_eq!(
+        rec["findings"][0]["fingerprint"].as_str().unwrap().len(),
+        16
+    );
+    assert_eq!(rec["ruleset_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(rec["residual"], 0);
+    // A rule that finds the label token itself: the residual check reports it, exit 1.
+    let rules = temp(
+        "token-rule.toml",
+        b"[[rule]]\nid = \"label-token\"\nentity = \"LABEL_TOKEN\"\npatterns = ['\\[EMAIL_ADDRESS\\]']\nscore = 0.9\n",
+    );
+    let r = run(
+        &[
+            "scrub",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--residual",
+        ],
+        b"",
+    );
+    assert_eq!(r.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("\"type\":\"residual\"") && err.contains("LABEL_TOKEN"),
+        "{err}"
+    );
+}

@@ -642,6 +642,7 @@ fn compile(
             dictionary,
             allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
             allow_regex,
+            allow_patterns: allow.patterns.clone(),
             min_score,
             max_len,
             id: {

@@ -240,6 +240,8 @@ pub(crate) struct Inner {
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
+    /// The allow-list patterns as written (for the rule-set digest).
+    pub(crate) allow_patterns: Vec<String>,
     pub(crate) min_score: f32,
     pub(crate) max_len: Option<usize>,
     /// Unique per compiled engine: a scratch made for another engine is rebuilt, never used.
@@ -535,6 +537,43 @@ impl Engine {
             examples: &r.examples,
             negative_examples: &r.negative_examples,
         })
+    }
+
+    /// SHA-256 (hex) of what decides the engine's findings: every rule's id, entity, patterns,
+    /// validator, scores, context words, limits, allow lists and the threshold. Two engines
+    /// with the same digest find the same things; audit records carry it.
+    pub fn ruleset_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut put = |s: &str| {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        put(&format!("min_score {}", self.inner.min_score));
+        for r in &self.inner.rules {
+            put(&r.id);
+            put(&r.entity);
+            for p in &r.patterns {
+                put(p);
+            }
+            put(r.validator.map_or("", Validator::name));
+            put(&format!(
+                "{} {} {} {:?}",
+                r.score, r.boost, r.context_required, r.max_len
+            ));
+            for w in r.context_words.iter().chain(&r.negative_words) {
+                put(w);
+            }
+        }
+        let mut allowed: Vec<&Vec<u8>> = self.inner.allow_values.iter().collect();
+        allowed.sort();
+        for v in allowed {
+            put(&String::from_utf8_lossy(v));
+        }
+        for p in &self.inner.allow_patterns {
+            put(p);
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The distinct entities the engine can report.

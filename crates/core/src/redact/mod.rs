@@ -275,6 +275,15 @@ impl Redactor {
         &self.policy
     }
 
+    /// The keyed fingerprint of a value as the `hash` operator computes it (layout ignored,
+    /// see [`Operator::Hash`]); `None` without a key. For audit records that must identify
+    /// values without holding them.
+    pub fn fingerprint(&self, entity: &str, value: &[u8]) -> Option<String> {
+        self.key
+            .as_ref()
+            .map(|k| k.fingerprint(&identity(entity, value)))
+    }
+
     /// Redacts `input`; borrows it back unchanged (no allocation) when nothing is replaced.
     pub fn redact<'a>(&self, input: &'a [u8]) -> Cow<'a, [u8]> {
         self.redact_with_stats(input).0
