@@ -34,7 +34,7 @@ pub mod reports;
 pub use archive::Kind;
 use archive::Meta;
 use redactyl::{Engine, Redactor, ScanOptions};
-use redactyl_formats::{process, Format, Hit, Mode, Problem};
+use redactyl_formats::{process, process_with, FieldPolicy, Format, Hit, Mode, Problem};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
@@ -225,6 +225,7 @@ pub struct Batch<'a> {
     total: Arc<AtomicU64>,
     residual: bool,
     audit: bool,
+    fields: FieldPolicy,
 }
 
 /// The result of processing one in-memory file: its report events and new bytes.
@@ -243,7 +244,14 @@ impl<'a> Batch<'a> {
             total: Arc::new(AtomicU64::new(0)),
             residual: false,
             audit: false,
+            fields: FieldPolicy::default(),
         }
+    }
+
+    /// Per-field choices for structured files (skip, always redact, JSON numbers).
+    pub fn fields(mut self, fields: FieldPolicy) -> Batch<'a> {
+        self.fields = fields;
+        self
     }
 
     /// Re-scan every scrubbed output and report what is still found
@@ -481,7 +489,7 @@ impl<'a> Batch<'a> {
         }
         let format = Format::from_name(name);
         let processed = match self.task {
-            Task::Scrub(r) => process(format, &data, &mut Mode::Scrub(r)),
+            Task::Scrub(r) => process_with(format, &data, &mut Mode::Scrub(r), &self.fields),
             Task::Scan {
                 engine,
                 options,
@@ -494,7 +502,7 @@ impl<'a> Batch<'a> {
                     options,
                     values,
                 };
-                process(format, &data, &mut mode)
+                process_with(format, &data, &mut mode, &self.fields)
             }
         };
         let mut report = FileReport {

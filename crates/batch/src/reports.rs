@@ -3,6 +3,7 @@
 //! findings as SARIF 2.1.0. None of them carries a raw value.
 
 use crate::Event;
+use redactyl_formats::generic_path;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -31,22 +32,6 @@ pub struct FileExposure {
     pub entities: BTreeMap<String, u64>,
     /// Findings per field and entity (plain text has no fields).
     pub fields: BTreeMap<String, BTreeMap<String, u64>>,
-}
-
-/// A JSON path with its array indices made `[*]`, so that every comment's body is one field.
-fn generic_path(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '[' && chars.peek().is_some_and(char::is_ascii_digit) {
-            while chars.peek().is_some_and(char::is_ascii_digit) {
-                chars.next();
-            }
-            out.push('*');
-        }
-    }
-    out
 }
 
 impl ExposureMap {

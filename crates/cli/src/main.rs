@@ -5,6 +5,7 @@
 //! check failed, or tokens that did not restore), 2 an error (unreadable input, bad rule file,
 //! bad policy or key, bad corpus).
 
+mod config;
 mod scrub;
 
 use anyhow::{bail, Context, Result};
@@ -86,6 +87,10 @@ struct ScanArgs {
     show_values: bool,
     #[command(flatten)]
     reports: ReportArgs,
+    /// The TOML config (rules, limits, field policies); default: redactyl.toml here, else
+    /// ~/.config/redactyl/config.toml, if present.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// Report files a run can write besides its main output (never with raw values).
@@ -366,7 +371,12 @@ fn inputs_of(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 fn scan(a: &ScanArgs) -> Result<u8> {
-    let engine = a.engine.build()?;
+    let config = config::Config::load(a.config.as_deref())?;
+    let mut engine_args = a.engine.clone();
+    if let Some(p) = &config.path {
+        engine_args.rules.insert(0, p.clone());
+    }
+    let engine = engine_args.build()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let options = ScanOptions::new();
@@ -377,7 +387,10 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     };
     let mut write_failed: Option<anyhow::Error> = None;
     let mut reports = Reports::new(&a.reports);
-    let summary = Batch::new(task).run(&inputs_of(&a.paths), None, &mut |e| {
+    let batch = Batch::new(task)
+        .limits(config.limits.clone())
+        .fields(config.fields.clone());
+    let summary = batch.run(&inputs_of(&a.paths), None, &mut |e| {
         reports.add(&e);
         if write_failed.is_none() {
             if let Err(err) = write_event(&mut out, &e, true) {

@@ -28,7 +28,8 @@ pub(crate) struct ScrubArgs {
     /// for every entity).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
-    /// One TOML config holding rules and policy: the same as `--rules FILE --policy FILE`.
+    /// The TOML config holding rules, policy, limits and field policies (see README); default:
+    /// redactyl.toml here, else ~/.config/redactyl/config.toml, if present.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(flatten)]
@@ -192,15 +193,16 @@ fn with_output<T>(
 }
 
 pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
+    let config = crate::config::Config::load(a.config.as_deref())?;
     let mut engine_args = a.engine.clone();
     let mut policy = Policy::default();
-    for f in [&a.config, &a.policy].into_iter().flatten() {
+    for f in [&config.path, &a.policy].into_iter().flatten() {
         let text = std::fs::read_to_string(f)
             .with_context(|| format!("cannot read policy file {}", f.display()))?;
         policy = Policy::from_toml(&f.display().to_string(), &text)?;
     }
-    if let Some(c) = &a.config {
-        engine_args.rules.push(c.clone());
+    if let Some(c) = &config.path {
+        engine_args.rules.insert(0, c.clone());
     }
     let engine = engine_args.build()?;
     let mut builder = Redactor::builder(engine).policy(policy);
@@ -228,6 +230,7 @@ pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
         || a.reports.exposure_html.is_some()
         || a.residual
         || a.audit.is_some();
+    let fielded = config.fields.clone();
     match single {
         Some(None) if reports => {
             bail!(
@@ -236,7 +239,7 @@ pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {
             )
         }
         Some(input) if !reports => scrub_stream(a, &redactor, input),
-        _ => scrub_batch(a, &redactor),
+        _ => scrub_batch(a, &redactor, &config.limits, fielded),
     }
 }
 
@@ -275,7 +278,12 @@ fn scrub_stream(a: &ScrubArgs, redactor: &Redactor, input: Option<&Path>) -> Res
 }
 
 /// Directories, archives, structured files and several inputs: the batch driver.
-fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
+fn scrub_batch(
+    a: &ScrubArgs,
+    redactor: &Redactor,
+    limits: &redactyl_batch::Limits,
+    fields: redactyl_formats::FieldPolicy,
+) -> Result<u8> {
     let inputs: Vec<Input> = a
         .inputs
         .iter()
@@ -314,6 +322,8 @@ fn scrub_batch(a: &ScrubArgs, redactor: &Redactor) -> Result<u8> {
     let mut reports = crate::Reports::new(&a.reports);
     let mut audit = Audit::open(a.audit.as_deref(), redactor)?;
     let batch = Batch::new(BatchTask::Scrub(redactor))
+        .limits(limits.clone())
+        .fields(fields)
         .residual_check(a.residual)
         .audit_records(a.audit.is_some());
     let summary = batch.run(&inputs, a.output.as_deref(), &mut |e| {

@@ -16,7 +16,8 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn redactyl");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A process that exits before reading its input (a bad flag) closes the pipe: not an error.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 
@@ -698,6 +699,63 @@ fn audit_records_and_the_residual_check() {
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(
         err.contains("\"type\":\"residual\"") && err.contains("LABEL_TOKEN"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_config_holds_rules_policy_limits_and_fields() {
+    let dir = temp("config-marker", b"").with_file_name("config-case");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    std::fs::write(
+        dir.join("in/t.json"),
+        br#"{"url": "https://x.example/?email=jane@example.com", "notes": "vip customer", "body": "ticket TCK-123456 from bob.smith@example.org", "card": 4111111111111111}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("in/big.txt"), "x".repeat(3000)).unwrap();
+    let config = dir.join("redactyl.toml");
+    std::fs::write(
+        &config,
+        "[[rule]]\nid = \"ticket-id\"\nentity = \"TICKET_ID\"\npatterns = ['\\bTCK-\\d{6}\\b']\nscore = 0.9\n\n\
+         [policy]\ndefault = \"label\"\n[policy.entities]\nEMAIL_ADDRESS = \"remove\"\n\n\
+         [limits]\nmax_file_bytes = 2048\n\n\
+         [fields]\nskip = [\"$.url\"]\nredact = [\"$.notes\"]\nscan_numbers = true\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let r = run(
+        &[
+            "scrub",
+            dir.join("in").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        b"",
+    );
+    // big.txt is over the configured limit: refused, exit 2, the rest written.
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(String::from_utf8_lossy(&r.stderr).contains("big.txt"));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("t.json")).unwrap()).unwrap();
+    assert_eq!(v["url"], "https://x.example/?email=jane@example.com");
+    assert_eq!(v["notes"], "[REDACTED]");
+    assert_eq!(v["body"], "ticket [TICKET_ID] from ");
+    assert_eq!(v["card"], "[CREDIT_CARD]");
+    // A bad key in the config is named.
+    std::fs::write(&config, "[limits]\nmax_files = 3\n").unwrap();
+    let r = run(&["scan", "--config", config.to_str().unwrap(), "-"], b"x");
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("redactyl.toml") && err.contains("max_files"),
         "{err}"
     );
 }

@@ -165,6 +165,11 @@ pub(crate) struct RuleFile {
     /// The redaction policy of the same config file; read by `Policy::from_toml`.
     #[serde(default, rename = "policy")]
     pub _policy: Option<toml::Value>,
+    /// Batch limits and field policies of the same config file; read by the command line.
+    #[serde(default, rename = "limits")]
+    pub _limits: Option<toml::Value>,
+    #[serde(default, rename = "fields")]
+    pub _fields: Option<toml::Value>,
 }
 
 impl RuleFile {

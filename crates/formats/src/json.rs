@@ -112,7 +112,12 @@ fn number_end(s: &[u8], at: usize) -> Result<usize, String> {
 }
 
 /// The string values of the JSON document `s` (offsets plus `base`), with their paths.
-pub(crate) fn units(s: &[u8], base: usize, record: Option<u64>) -> Result<Vec<Unit>, String> {
+pub(crate) fn units(
+    s: &[u8],
+    base: usize,
+    record: Option<u64>,
+    numbers: bool,
+) -> Result<Vec<Unit>, String> {
     if let Err(e) = std::str::from_utf8(s) {
         return Err(format!("invalid UTF-8 at byte {}", base + e.valid_up_to()));
     }
@@ -170,7 +175,16 @@ pub(crate) fn units(s: &[u8], base: usize, record: Option<u64>) -> Result<Vec<Un
                     done = stack.is_empty();
                 }
                 b'-' | b'0'..=b'9' => {
-                    i = number_end(s, i)?;
+                    let end = number_end(s, i)?;
+                    if numbers {
+                        units.push(Unit {
+                            range: base + i..base + end,
+                            encoding: Encoding::JsonNumber,
+                            record,
+                            field: Some(path(&stack)),
+                        });
+                    }
+                    i = end;
                     want = Want::CommaOrEnd;
                     done = stack.is_empty();
                 }
@@ -234,7 +248,7 @@ pub(crate) fn units(s: &[u8], base: usize, record: Option<u64>) -> Result<Vec<Un
 
 /// The units of a JSON Lines file. A line that is not valid JSON becomes a plain-text unit
 /// and a problem naming its line; blank lines are skipped.
-pub(crate) fn lines(input: &[u8], problems: &mut Vec<Problem>) -> Vec<Unit> {
+pub(crate) fn lines(input: &[u8], numbers: bool, problems: &mut Vec<Problem>) -> Vec<Unit> {
     let mut found = Vec::new();
     let mut start = 0;
     let mut number = 0u64;
@@ -246,7 +260,7 @@ pub(crate) fn lines(input: &[u8], problems: &mut Vec<Problem>) -> Vec<Unit> {
         number += 1;
         let line = &input[start..end];
         if !line.iter().all(u8::is_ascii_whitespace) {
-            match units(line, start, Some(number)) {
+            match units(line, start, Some(number), numbers) {
                 Ok(u) => found.extend(u),
                 Err(why) => {
                     problems.push(Problem {
@@ -380,7 +394,7 @@ mod tests {
     use super::*;
 
     fn fields(s: &str) -> Vec<(String, String)> {
-        units(s.as_bytes(), 0, None)
+        units(s.as_bytes(), 0, None, false)
             .unwrap()
             .into_iter()
             .map(|u| (u.field.unwrap(), s[u.range].to_string()))
@@ -424,11 +438,11 @@ mod tests {
             "1.",
             "{1:2}",
         ] {
-            assert!(units(bad.as_bytes(), 0, None).is_err(), "{bad:?}");
+            assert!(units(bad.as_bytes(), 0, None, false).is_err(), "{bad:?}");
         }
-        assert!(units(b"\"\xff\"", 0, None).is_err());
+        assert!(units(b"\"\xff\"", 0, None, false).is_err());
         let deep = "[".repeat(20_000) + &"]".repeat(20_000);
-        assert!(units(deep.as_bytes(), 0, None).is_err());
+        assert!(units(deep.as_bytes(), 0, None, false).is_err());
     }
 
     #[test]
@@ -442,7 +456,7 @@ mod tests {
             "[\"\\u00e9\\n\"]",
             "[{}, [], null]",
         ] {
-            assert!(units(good.as_bytes(), 0, None).is_ok(), "{good:?}");
+            assert!(units(good.as_bytes(), 0, None, true).is_ok(), "{good:?}");
         }
     }
 

@@ -201,6 +201,8 @@ pub(crate) enum Encoding {
     QuotedPrintable,
     /// A base64 e-mail body.
     Base64,
+    /// A JSON number (written back as a JSON string when replaced).
+    JsonNumber,
 }
 
 /// A span of content in a file.
@@ -227,7 +229,7 @@ impl Decoded<'_> {
 
 fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
     match encoding {
-        Encoding::Raw | Encoding::CsvPlain(_) => Decoded {
+        Encoding::Raw | Encoding::CsvPlain(_) | Encoding::JsonNumber => Decoded {
             text: Cow::Borrowed(raw),
             map: None,
         },
@@ -241,7 +243,7 @@ fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
 fn encode(text: &[u8], encoding: Encoding, out: &mut Vec<u8>) {
     match encoding {
         Encoding::Raw => out.extend_from_slice(text),
-        Encoding::JsonString => json::encode_string(text, out),
+        Encoding::JsonString | Encoding::JsonNumber => json::encode_string(text, out),
         Encoding::CsvQuoted(_) => csv::encode_quoted(text, out),
         Encoding::CsvPlain(delim) => csv::encode_plain(text, delim, out),
         Encoding::QuotedPrintable => email::encode_qp(text, out),
@@ -255,11 +257,35 @@ fn encode(text: &[u8], encoding: Encoding, out: &mut Vec<u8>) {
 /// quote, invalid UTF-8 in JSON) is processed as plain text, and a malformed JSON Lines line as
 /// a plain-text line, with a [`Problem`] saying so; nothing is left unscanned.
 pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Processed<'a> {
+    process_with(format, input, mode, &FieldPolicy::default())
+}
+
+/// [`process`] with per-field choices: fields to skip, fields to always replace, and whether
+/// JSON numbers are scanned.
+///
+/// ```
+/// use redactyl::{Engine, Redactor};
+/// use redactyl_formats::{process_with, FieldPolicy, Format, Mode};
+///
+/// let redactor = Redactor::builder(Engine::builtin()?).build()?;
+/// let fields = FieldPolicy::new().skip("$.tickets[*].url").redact("$.tickets[*].notes").scan_numbers(true);
+/// let input = br#"{"tickets": [{"url": "https://x.example/u/jane@example.com", "notes": "vip", "card": 4111111111111111}]}"#;
+/// let done = process_with(Format::Json, input, &mut Mode::Scrub(&redactor), &fields);
+/// assert_eq!(&*done.output, &br#"{"tickets": [{"url": "https://x.example/u/jane@example.com", "notes": "[REDACTED]", "card": "[CREDIT_CARD]"}]}"#[..]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn process_with<'a>(
+    format: Format,
+    input: &'a [u8],
+    mode: &mut Mode<'_>,
+    fields: &FieldPolicy,
+) -> Processed<'a> {
     let mut problems = Vec::new();
+    let numbers = fields.scan_numbers;
     let parsed = match format {
         Format::Text => Ok(vec![whole(input)]),
-        Format::Json => json::units(input, 0, None),
-        Format::JsonLines => Ok(json::lines(input, &mut problems)),
+        Format::Json => json::units(input, 0, None, numbers),
+        Format::JsonLines => Ok(json::lines(input, numbers, &mut problems)),
         Format::Csv => csv::units(input, b','),
         Format::Tsv => csv::units(input, b'\t'),
         Format::WebVtt | Format::Srt => Ok(subtitles::units(input, format)),
@@ -285,10 +311,22 @@ pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Proc
     let values = matches!(mode, Mode::Scan { values: true, .. });
     // Line numbers, counted forward (units and their findings come in file order).
     let (mut line, mut line_at) = (1usize, 0usize);
+    let scrubbing = matches!(mode, Mode::Scrub(_));
     for unit in &units {
+        let choice = unit
+            .field
+            .as_deref()
+            .map_or(FieldChoice::Scan, |f| fields.choice(f));
+        if choice == FieldChoice::Skip {
+            continue;
+        }
         let raw = &input[unit.range.clone()];
         let decoded = decode(raw, unit.encoding);
-        let (changed, found) = mode.apply(&decoded.text);
+        let (changed, found) = if choice == FieldChoice::Redact && scrubbing {
+            (Some(b"[REDACTED]".to_vec()), Vec::new())
+        } else {
+            mode.apply(&decoded.text)
+        };
         // The content starts after the opening quote of a JSON string or quoted CSV field.
         let base = unit.range.start
             + usize::from(matches!(
@@ -336,6 +374,96 @@ pub fn process<'a>(format: Format, input: &'a [u8], mode: &mut Mode<'_>) -> Proc
         hits,
         problems,
         format: used,
+    }
+}
+
+/// Per-field choices for structured formats. Patterns match a field as the findings name it,
+/// with JSON array indices written `[*]` (`$.comments[*].body`), or a CSV column or e-mail
+/// header (`header:Subject`) as it is; `*` stands for any run of characters without `.` or
+/// `[`, `**` for any run at all.
+#[derive(Clone, Debug, Default)]
+pub struct FieldPolicy {
+    skip: Vec<String>,
+    redact: Vec<String>,
+    scan_numbers: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FieldChoice {
+    Scan,
+    Skip,
+    Redact,
+}
+
+impl FieldPolicy {
+    /// Every field scanned, JSON numbers not.
+    pub fn new() -> FieldPolicy {
+        FieldPolicy::default()
+    }
+
+    /// Fields matching `pattern` are copied as they are, never scanned.
+    pub fn skip(mut self, pattern: &str) -> FieldPolicy {
+        self.skip.push(pattern.to_string());
+        self
+    }
+
+    /// Fields matching `pattern` are always replaced whole by `[REDACTED]` when scrubbing.
+    pub fn redact(mut self, pattern: &str) -> FieldPolicy {
+        self.redact.push(pattern.to_string());
+        self
+    }
+
+    /// Whether JSON numbers are scanned (a number replaced becomes a JSON string).
+    pub fn scan_numbers(mut self, on: bool) -> FieldPolicy {
+        self.scan_numbers = on;
+        self
+    }
+
+    fn choice(&self, field: &str) -> FieldChoice {
+        if self.skip.is_empty() && self.redact.is_empty() {
+            return FieldChoice::Scan;
+        }
+        let generic = generic_path(field);
+        let hit = |ps: &[String]| ps.iter().any(|p| glob(p.as_bytes(), generic.as_bytes()));
+        if hit(&self.redact) {
+            FieldChoice::Redact
+        } else if hit(&self.skip) {
+            FieldChoice::Skip
+        } else {
+            FieldChoice::Scan
+        }
+    }
+}
+
+/// A JSON path with its array indices written `[*]`.
+pub fn generic_path(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '[' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('*');
+        }
+    }
+    out
+}
+
+/// `*` matches a run without `.` or `[` (but the literal `[*]` matches itself); `**` any run.
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    if p.starts_with(b"[*]") {
+        return s.starts_with(b"[*]") && glob(&p[3..], &s[3..]);
+    }
+    match p.first() {
+        None => s.is_empty(),
+        Some(b'*') if p.get(1) == Some(&b'*') => (0..=s.len()).any(|k| glob(&p[2..], &s[k..])),
+        Some(b'*') => {
+            let run = s.iter().take_while(|&&b| b != b'.' && b != b'[').count();
+            (0..=run).any(|k| glob(&p[1..], &s[k..]))
+        }
+        Some(&c) => s.first() == Some(&c) && glob(&p[1..], &s[1..]),
     }
 }
 

@@ -370,3 +370,50 @@ fn mbox_messages_are_records() {
     let records: Vec<Option<u64>> = done.hits.iter().map(|h| h.record).collect();
     assert_eq!(records, [Some(1), Some(1), Some(2)]);
 }
+
+#[test]
+fn field_policies_match_paths_columns_and_headers() {
+    use redactyl_formats::{process_with, FieldPolicy};
+    let fields = FieldPolicy::new()
+        .skip("$.tickets[*].via.**")
+        .redact("$.*.description")
+        .skip("Supplied*");
+    let done = process_with(
+        Format::Json,
+        TICKET.as_bytes(),
+        &mut Mode::Scrub(redactor()),
+        &fields,
+    );
+    let v: Value = serde_json::from_slice(&done.output).unwrap();
+    assert_eq!(v["ticket"]["description"], "[REDACTED]");
+    // `$.tickets[*].via.**` does not match `$.ticket.via...`: still scrubbed.
+    assert_eq!(
+        v["ticket"]["via"]["source"]["from"]["address"],
+        "[EMAIL_ADDRESS]"
+    );
+    let skip_via = FieldPolicy::new().skip("$.ticket.via.**");
+    let done = process_with(
+        Format::Json,
+        TICKET.as_bytes(),
+        &mut Mode::Scrub(redactor()),
+        &skip_via,
+    );
+    let v: Value = serde_json::from_slice(&done.output).unwrap();
+    assert_eq!(
+        v["ticket"]["via"]["source"]["from"]["address"],
+        "chen.rossi@hotmail.es"
+    );
+    assert!(done
+        .hits
+        .iter()
+        .all(|h| !h.field.as_deref().unwrap().starts_with("$.ticket.via")));
+    let done = process_with(
+        Format::Csv,
+        CASES.as_bytes(),
+        &mut Mode::Scrub(redactor()),
+        &fields,
+    );
+    let out = String::from_utf8_lossy(&done.output);
+    assert!(out.contains(",jane.doe@example.com,"), "{out}");
+    assert!(!out.contains("4111"), "{out}");
+}
