@@ -6,6 +6,7 @@
 //! bad policy or key, bad corpus).
 
 mod config;
+mod progress;
 mod scrub;
 
 use anyhow::{bail, Context, Result};
@@ -91,6 +92,9 @@ struct ScanArgs {
     /// ~/.config/redactyl/config.toml, if present.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Show progress on stderr: auto (on a terminal), never, always.
+    #[arg(long, value_enum, default_value_t = progress::When::Auto)]
+    progress: progress::When,
 }
 
 /// Report files a run can write besides its main output (never with raw values).
@@ -387,17 +391,22 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     };
     let mut write_failed: Option<anyhow::Error> = None;
     let mut reports = Reports::new(&a.reports);
+    let mut progress = progress::Progress::new(a.progress, false);
     let batch = Batch::new(task)
         .limits(config.limits.clone())
         .fields(config.fields.clone());
     let summary = batch.run(&inputs_of(&a.paths), None, &mut |e| {
         reports.add(&e);
+        if let Event::File(f) = &e {
+            progress.file(f.bytes);
+        }
         if write_failed.is_none() {
             if let Err(err) = write_event(&mut out, &e, true) {
                 write_failed = Some(err);
             }
         }
     })?;
+    progress.finish();
     if let Some(e) = write_failed {
         return Err(e);
     }

@@ -50,6 +50,9 @@ pub(crate) struct ScrubArgs {
     /// of the values (with a key), never the values.
     #[arg(long, value_name = "FILE")]
     audit: Option<PathBuf>,
+    /// Show progress on stderr: auto (on a terminal), never, always.
+    #[arg(long, value_enum, default_value_t = crate::progress::When::Auto)]
+    progress: crate::progress::When,
 }
 
 #[derive(Args)]
@@ -326,11 +329,16 @@ fn scrub_batch(
         .fields(fields)
         .residual_check(a.residual)
         .audit_records(a.audit.is_some());
+    let mut progress = crate::progress::Progress::new(a.progress, a.quiet);
     let summary = batch.run(&inputs, a.output.as_deref(), &mut |e| {
         reports.add(&e);
+        if let Event::File(f) = &e {
+            progress.file(f.bytes);
+        }
         let _ = crate::write_event(&mut notices, &e, false);
         audit.add(&e);
     })?;
+    progress.finish();
     drop(notices);
     audit.finish()?;
     reports.write(&a.reports, "Redactyl exposure map")?;

@@ -759,3 +759,25 @@ fn one_config_holds_rules_policy_limits_and_fields() {
         "{err}"
     );
 }
+
+#[test]
+fn progress_is_off_the_terminal_unless_forced() {
+    let root = write_tree_for_reports();
+    let root = root.to_str().unwrap();
+    // Not a terminal: nothing by default, plain lines when forced, nothing with --quiet.
+    let auto = run(&["scan", root], b"");
+    assert!(!String::from_utf8_lossy(&auto.stderr).contains("progress:"));
+    let forced = run(&["scan", root, "--progress", "always"], b"");
+    let err = String::from_utf8_lossy(&forced.stderr);
+    assert!(err.contains("progress: 3 files"), "{err}");
+    let out = root.to_string() + "-progress-out";
+    let quiet = run(
+        &["scrub", root, "-o", &out, "-q", "--progress", "always"],
+        b"",
+    );
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}
