@@ -275,7 +275,7 @@ fn scrub_stream(a: &ScrubArgs, redactor: &Redactor, input: Option<&Path>) -> Res
             seconds,
             mb_per_s: stats.bytes_in as f64 / 1e6 / seconds.max(1e-9),
         };
-        eprintln!("{}", serde_json::to_string(&summary)?);
+        print_summary(&summary)?;
     }
     Ok(0)
 }
@@ -368,7 +368,7 @@ fn scrub_batch(
             seconds,
             mb_per_s: summary.bytes as f64 / 1e6 / seconds.max(1e-9),
         };
-        eprintln!("{}", serde_json::to_string(&line)?);
+        print_summary(&line)?;
     }
     Ok(if summary.failed > 0 || summary.refused > 0 {
         2
@@ -451,6 +451,31 @@ impl Audit {
         }
         Ok(())
     }
+}
+
+/// The summary on stderr: a short table on a terminal, one JSON line otherwise.
+fn print_summary(s: &ScrubSummary<'_>) -> Result<()> {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() {
+        eprintln!("{}", serde_json::to_string(s)?);
+        return Ok(());
+    }
+    eprintln!(
+        "scrubbed {} file(s), {:.1} MB in {:.2} s ({:.1} MB/s): {} finding(s), {} failed, {} refused",
+        s.files,
+        s.bytes_in as f64 / 1e6,
+        s.seconds,
+        s.mb_per_s,
+        s.findings,
+        s.failed,
+        s.refused
+    );
+    let mut by_count: Vec<(&&str, &u64)> = s.entities.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (entity, n) in by_count {
+        eprintln!("  {entity:<22} {n:>8}");
+    }
+    Ok(())
 }
 
 /// `path` made absolute without requiring it to exist.
