@@ -69,7 +69,7 @@ pub(crate) enum Writer<W: Write + io::Seek> {
     /// zip (needs a seekable sink).
     Zip(Box<zip::ZipWriter<W>>),
     /// one gzipped file.
-    Gz(flate2::write::GzEncoder<W>),
+    Gz(Box<flate2::write::GzEncoder<W>>),
 }
 
 /// What a member keeps of its original header.
@@ -102,7 +102,7 @@ impl<W: Write + io::Seek> Writer<W> {
             Kind::Tar => Writer::Tar(tar::Builder::new(sink)),
             Kind::TarGz => Writer::TarGz(sink),
             Kind::Zip => Writer::Zip(Box::new(zip::ZipWriter::new(sink))),
-            Kind::Gz => Writer::Gz(gz(sink)),
+            Kind::Gz => Writer::Gz(Box::new(gz(sink))),
         }
     }
 
