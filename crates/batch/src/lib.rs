@@ -98,6 +98,8 @@ pub struct FileReport {
     pub path: String,
     /// The format it was read as.
     pub format: Format,
+    /// The support-tool export it looks like (`zendesk`, `salesforce-case`, ...).
+    pub shape: Option<&'static str>,
     /// Its size in bytes.
     pub bytes: u64,
     /// Findings, in file order.
@@ -508,6 +510,7 @@ impl<'a> Batch<'a> {
         let mut report = FileReport {
             path: shown.to_string(),
             format: processed.format,
+            shape: processed.shape,
             bytes: data.len() as u64,
             hits: processed.hits,
             problems: processed.problems,

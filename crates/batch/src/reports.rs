@@ -28,6 +28,9 @@ pub struct ExposureMap {
 /// One file's part of the [`ExposureMap`].
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FileExposure {
+    /// The support-tool export the file looks like.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<&'static str>,
     /// Findings per entity.
     pub entities: BTreeMap<String, u64>,
     /// Findings per field and entity (plain text has no fields).
@@ -45,6 +48,7 @@ impl ExposureMap {
                     return;
                 }
                 let file = self.by_file.entry(f.path.clone()).or_default();
+                file.shape = f.shape;
                 for h in &f.hits {
                     *self.totals.entry(h.entity.clone()).or_default() += 1;
                     *file.entities.entry(h.entity.clone()).or_default() += 1;
@@ -156,7 +160,7 @@ const HTML: &str = r##"<!DOCTYPE html>
   var fields = document.querySelector("#fields tbody");
   Object.keys(d.by_field).forEach(function (f) { var tr = el("tr"); tr.appendChild(el("td", f)); tr.appendChild(tags(d.by_field[f])); fields.appendChild(tr); });
   var files = document.querySelector("#files tbody");
-  Object.keys(d.by_file).forEach(function (f) { var tr = el("tr"); tr.appendChild(el("td", f)); tr.appendChild(tags(d.by_file[f].entities)); files.appendChild(tr); });
+  Object.keys(d.by_file).forEach(function (f) { var tr = el("tr"); var name = d.by_file[f].shape ? f + " (" + d.by_file[f].shape + ")" : f; tr.appendChild(el("td", name)); tr.appendChild(tags(d.by_file[f].entities)); files.appendChild(tr); });
   var failed = document.querySelector("#failed tbody");
   Object.keys(d.not_processed).forEach(function (f) { var tr = el("tr"); tr.appendChild(el("td", f)); tr.appendChild(el("td", d.not_processed[f])); failed.appendChild(tr); });
   document.body.setAttribute("data-rendered", String(total));

@@ -526,6 +526,25 @@ fn vendor_exports_work_with_no_configuration() {
     }
     names.sort();
     assert_eq!(names.len(), 5);
+    // Each export is recognised.
+    let mut shapes: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::File(f) => f.shape,
+            _ => None,
+        })
+        .collect();
+    shapes.sort_unstable();
+    assert_eq!(
+        shapes,
+        [
+            "amazon-connect",
+            "freshdesk",
+            "intercom",
+            "salesforce-case",
+            "zendesk"
+        ]
+    );
     // Findings carry the JSON path or CSV column they came from.
     let fields: Vec<String> = events
         .iter()

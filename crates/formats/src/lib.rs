@@ -184,6 +184,8 @@ pub struct Processed<'a> {
     pub problems: Vec<Problem>,
     /// The format the content was read as.
     pub format: Format,
+    /// The support-tool export it looks like ([`export_shape`]).
+    pub shape: Option<&'static str>,
 }
 
 /// How a unit's bytes are written in the file.
@@ -374,6 +376,51 @@ pub fn process_with<'a>(
         hits,
         problems,
         format: used,
+        shape: export_shape(used, input),
+    }
+}
+
+/// The support-tool export a file looks like, from the keys or columns it starts with:
+/// `zendesk` (tickets or comments with `author_id`), `freshdesk` (`description_text`,
+/// `conversations`), `intercom` (`conversation_parts`), `amazon-connect` (Contact Lens
+/// `Transcript` with `ParticipantId`), `salesforce-case` (a CSV with `CaseNumber`). Every one
+/// is processed like any JSON or CSV file; the name is for reports.
+///
+/// ```
+/// use redactyl_formats::{export_shape, Format};
+/// assert_eq!(export_shape(Format::Csv, b"Id,CaseNumber,Subject\n"), Some("salesforce-case"));
+/// assert_eq!(export_shape(Format::Json, br#"{"a": 1}"#), None);
+/// ```
+pub fn export_shape(format: Format, input: &[u8]) -> Option<&'static str> {
+    let head = &input[..input.len().min(16 * 1024)];
+    let has = |key: &str| {
+        let quoted = format!("\"{key}\"");
+        head.windows(quoted.len()).any(|w| w == quoted.as_bytes())
+    };
+    match format {
+        Format::Json | Format::JsonLines => {
+            if has("conversation_parts") {
+                Some("intercom")
+            } else if has("Transcript") && has("ParticipantId") {
+                Some("amazon-connect")
+            } else if has("description_text") || (has("conversations") && has("requester_id")) {
+                Some("freshdesk")
+            } else if has("tickets") && (has("requester_id") || has("via"))
+                || has("comments") && has("author_id")
+            {
+                Some("zendesk")
+            } else {
+                None
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+            let line = String::from_utf8_lossy(first);
+            line.split([',', '\t'])
+                .any(|c| c.trim().trim_matches('"') == "CaseNumber")
+                .then_some("salesforce-case")
+        }
+        _ => None,
     }
 }
 
