@@ -29,6 +29,8 @@ const CSV: &str = "id,note,email\n1,\"Refund, please\",bob.smith@example.org\n2,
 const VTT: &str = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nAgent: may I have your email?\n\n00:00:03.500 --> 00:00:06.000\nCustomer: it's jane.doe@example.com\n";
 const SRT: &str = "1\n00:00:01,000 --> 00:00:02,000\nMy number is +1 415-555-0132\n";
 const EML: &str = "From: Maria Lopez <maria.lopez@gmail.com>\nSubject: card\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nMy card is 4111 1111 1111 1111=\n, call +1 415-555-0132\n";
+const MBOX: &str = "From a@example.org Mon Jan  1 00:00:00 2024\nFrom: jane.doe@example.com\nSubject: hi\n\n> quoted reply: call +1 415-555-0132\n";
+const TSV: &str = "id\tnote\n1\tcard 4111 1111 1111 1111\n";
 const TXT: &str = "Agent note: spoke with Maria Lopez, callback +1 415-555-0132.\n";
 
 fn members() -> Vec<(&'static str, Vec<u8>)> {
@@ -48,6 +50,8 @@ fn members() -> Vec<(&'static str, Vec<u8>)> {
         ("export/call.srt", SRT.as_bytes().to_vec()),
         ("export/note.txt", TXT.as_bytes().to_vec()),
         ("export/mail.eml", EML.as_bytes().to_vec()),
+        ("export/inbox.mbox", MBOX.as_bytes().to_vec()),
+        ("export/notes.tsv", TSV.as_bytes().to_vec()),
         ("export/empty.txt", Vec::new()),
         (
             "export/binary.log",
@@ -133,6 +137,17 @@ fn check_member(name: &str, before: &[u8], after: &[u8]) {
         let b: serde_json::Value = serde_json::from_slice(after).unwrap();
         assert_eq!(a["ticket"]["id"], b["ticket"]["id"]);
         assert_eq!(b["ticket"]["requester"]["email"], "[EMAIL_ADDRESS]");
+    }
+    if name.ends_with(".tsv") {
+        let rows = |d: &[u8]| -> Vec<usize> {
+            csv::ReaderBuilder::new()
+                .delimiter(b'\t')
+                .from_reader(d)
+                .records()
+                .map(|r| r.unwrap().len())
+                .collect()
+        };
+        assert_eq!(rows(before), rows(after));
     }
     if name.ends_with(".csv") {
         let rows = |d: &[u8]| -> Vec<usize> {

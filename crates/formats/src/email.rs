@@ -225,14 +225,22 @@ pub(crate) fn mbox(s: &[u8], problems: &mut Vec<Problem>) -> Vec<Unit> {
     let mut blank_before = true;
     for &(start, end, next) in &all {
         if blank_before && s[start..end].starts_with(b"From ") {
-            starts.push((start, next));
+            starts.push((start, end, next));
         }
         blank_before = start == end;
     }
     let mut units = Vec::new();
-    for (k, &(_, content)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(s.len(), |&(b, _)| b);
-        part(s, content, end, Some(k as u64 + 1), 0, &mut units, problems);
+    for (k, &(line, line_end, content)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(s.len(), |&(b, _, _)| b);
+        let record = Some(k as u64 + 1);
+        // The envelope line carries the sender's address and a date: content too.
+        units.push(Unit {
+            range: line + 5..line_end,
+            encoding: Encoding::Raw,
+            record,
+            field: Some("envelope".to_string()),
+        });
+        part(s, content, end, record, 0, &mut units, problems);
     }
     if starts.is_empty() && !s.is_empty() {
         problems.push(Problem {
