@@ -176,7 +176,14 @@ fn part(
         return;
     }
     if kind == "message/rfc822" {
-        return part(s, body, to, record, depth + 1, units, problems);
+        if depth < MAX_PARTS_DEPTH {
+            return part(s, body, to, record, depth + 1, units, problems);
+        }
+        problems.push(Problem {
+            record,
+            message: "messages nested too deep; the rest is processed as plain text".into(),
+        });
+        return text_body(body, to, Encoding::Raw, record, "body", units);
     }
     let enc = match encoding.as_str() {
         "quoted-printable" => Encoding::QuotedPrintable,
@@ -369,6 +376,15 @@ mod tests {
         let mut out = Vec::new();
         encode_qp(long.as_bytes(), &mut out);
         assert!(out.split(|&b| b == b'\n').all(|l| l.len() <= 76));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = "Content-Type: message/rfc822\n\n".repeat(100_000) + "mail a@b.io\n";
+        let mut problems = Vec::new();
+        let units = eml(deep.as_bytes(), &mut problems);
+        assert_eq!(units.len(), 1);
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]
