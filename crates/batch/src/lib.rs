@@ -305,7 +305,7 @@ impl<'a> Batch<'a> {
                     let mut data = Vec::new();
                     let read = io::stdin()
                         .lock()
-                        .take(self.limits.max_file_bytes + 1)
+                        .take(self.limits.max_file_bytes.saturating_add(1))
                         .read_to_end(&mut data);
                     match read {
                         Err(e) => emit(failed("-", e)),
