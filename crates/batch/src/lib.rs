@@ -379,11 +379,93 @@ impl<'a> Batch<'a> {
             return self.archive_file(p, kind, target, emit);
         }
         match read_file(p, self.limits.max_file_bytes) {
+            Err(ReadError::TooLarge(_)) if Format::from_name(&shown) == Format::Text => {
+                for e in self.stream_file(p, &shown, target) {
+                    emit(e);
+                }
+            }
             Err(e) => emit(e.event(&shown)),
             Ok(data) => {
                 let done = self.blob(&shown, &shown, data, 0);
                 self.write_single(&done, target, &shown, emit);
             }
+        }
+    }
+
+    /// A plain-text file over the in-memory limit: streamed through the redactor's block
+    /// algorithm (bounded memory), into `target` (or stdout) when scrubbing.
+    fn stream_file(&self, p: &Path, shown: &str, target: Option<&Path>) -> Vec<Event> {
+        let file = match File::open(p) {
+            Ok(f) => BufReader::with_capacity(1 << 16, f),
+            Err(e) => return vec![failed(shown, e)],
+        };
+        let keep;
+        let redactor = match self.task {
+            Task::Scrub(r) => r,
+            Task::Scan {
+                engine, options, ..
+            } => {
+                let built = Redactor::builder(engine.clone())
+                    .policy(redactyl::Policy::new(redactyl::Operator::Keep))
+                    .scan_options(options.clone())
+                    .build();
+                match built {
+                    Ok(r) => {
+                        keep = r;
+                        &keep
+                    }
+                    Err(e) => return vec![failed(shown, e)],
+                }
+            }
+        };
+        let mut hits = Vec::new();
+        let mut on = |f: &redactyl::Finding, line: usize| {
+            hits.push(Hit {
+                entity: f.entity().to_string(),
+                rule: f.rule_id().to_string(),
+                score: f.score(),
+                start: f.start(),
+                end: f.end(),
+                record: None,
+                field: None,
+                line,
+                // A streamed file's bytes are gone once its block is written: no values.
+                value: None,
+            });
+        };
+        let result = match (self.task, target) {
+            (Task::Scrub(_), Some(t)) => {
+                let mut stats = None;
+                atomic_write(t, |w| {
+                    let s = redactor
+                        .redact_stream_with(file, w, &mut on)
+                        .map_err(io::Error::other)?;
+                    stats = Some(s);
+                    Ok(())
+                })
+                .map(|()| stats)
+            }
+            (Task::Scrub(_), None) => redactor
+                .redact_stream_with(file, io::stdout().lock(), &mut on)
+                .map(Some)
+                .map_err(io::Error::other),
+            (Task::Scan { .. }, _) => redactor
+                .redact_stream_with(file, io::sink(), &mut on)
+                .map(Some)
+                .map_err(io::Error::other),
+        };
+        match result {
+            Ok(stats) => vec![Event::File(FileReport {
+                path: shown.to_string(),
+                format: Format::Text,
+                shape: None,
+                bytes: stats.map_or(0, |s| s.bytes_in),
+                hits,
+                problems: Vec::new(),
+                residual: Vec::new(),
+                audit: None,
+            })],
+            Err(e) => vec![failed(shown, e)],
         }
     }
 
@@ -430,6 +512,13 @@ impl<'a> Batch<'a> {
                 let shown = f.display().to_string();
                 let mut done = match read_file(&f, limit) {
                     Ok(data) => self.blob(&shown, &shown, data, 0),
+                    Err(ReadError::TooLarge(_)) if Format::from_name(&shown) == Format::Text => {
+                        let t = target_of(&f);
+                        if let Some(dir) = t.as_ref().and_then(|t| t.parent()) {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
+                        return self.stream_file(&f, &shown, t.as_deref());
+                    }
                     Err(e) => Done {
                         events: vec![e.event(&shown)],
                         output: None,

@@ -713,7 +713,11 @@ fn one_config_holds_rules_policy_limits_and_fields() {
         br#"{"url": "https://x.example/?email=jane@example.com", "notes": "vip customer", "body": "ticket TCK-123456 from bob.smith@example.org", "card": 4111111111111111}"#,
     )
     .unwrap();
-    std::fs::write(dir.join("in/big.txt"), "x".repeat(3000)).unwrap();
+    std::fs::write(
+        dir.join("in/big.json"),
+        format!("[\"{}\"]", "x".repeat(3000)),
+    )
+    .unwrap();
     let config = dir.join("redactyl.toml");
     std::fs::write(
         &config,
@@ -735,14 +739,14 @@ fn one_config_holds_rules_policy_limits_and_fields() {
         ],
         b"",
     );
-    // big.txt is over the configured limit: refused, exit 2, the rest written.
+    // big.json is over the configured limit: refused, exit 2, the rest written.
     assert_eq!(
         r.status.code(),
         Some(2),
         "{}",
         String::from_utf8_lossy(&r.stderr)
     );
-    assert!(String::from_utf8_lossy(&r.stderr).contains("big.txt"));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("big.json"));
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("t.json")).unwrap()).unwrap();
     assert_eq!(v["url"], "https://x.example/?email=jane@example.com");

@@ -340,3 +340,35 @@ proptest! {
         prop_assert_eq!(got, slice);
     }
 }
+
+#[test]
+fn streamed_findings_carry_their_offsets_and_lines() {
+    let data = corpus_bytes();
+    let r = redactor(mixed_policy(), 4096);
+    let (_, slice) = r.redact_findings(data);
+    let want: Vec<(String, usize, usize)> = slice
+        .iter()
+        .map(|f| {
+            let line = 1 + data[..f.start()].iter().filter(|&&b| b == b'\n').count();
+            (f.entity().to_string(), f.start(), line)
+        })
+        .collect();
+    let mut got = Vec::new();
+    let reads = Reads {
+        data,
+        sizes: vec![977],
+        i: 0,
+    };
+    redactor(mixed_policy(), 4096)
+        .redact_stream_with(reads, std::io::sink(), &mut |f, line| {
+            got.push((f.entity().to_string(), f.start(), line));
+        })
+        .unwrap();
+    assert!(want.len() > 1000);
+    assert!(
+        got == want,
+        "{} streamed, {} in slice mode",
+        got.len(),
+        want.len()
+    );
+}

@@ -238,6 +238,9 @@ pub(crate) fn fill<R: Read>(
     Ok(false)
 }
 
+/// A callback taking each applied finding and the line it starts on.
+type OnFinding<'a> = dyn FnMut(&Finding, usize) + 'a;
+
 /// The progress of one redaction across blocks.
 struct Cursor {
     /// Absolute offset up to which output has been produced.
@@ -308,8 +311,44 @@ impl Redactor {
     /// error.
     pub fn redact_stream<R: Read, W: Write>(
         &self,
+        input: R,
+        output: W,
+    ) -> Result<RedactStats, RedactError> {
+        self.stream(input, output, None)
+    }
+
+    /// [`Redactor::redact_stream`] that also hands each finding it applies (kept ones
+    /// included, at input offsets) to `on_finding`, with the 1-based line it starts on.
+    ///
+    /// ```
+    /// use redactyl::{Engine, Redactor};
+    ///
+    /// let r = Redactor::builder(Engine::builtin()?).build()?;
+    /// let mut found = Vec::new();
+    /// let mut out = Vec::new();
+    /// r.redact_stream_with(&b"hi\nmail jane@example.com"[..], &mut out, &mut |f, line| {
+    ///     found.push((f.entity().to_string(), f.start(), line));
+    /// })?;
+    /// assert_eq!(found, [("EMAIL_ADDRESS".to_string(), 8, 2)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Redactor::redact_stream`].
+    pub fn redact_stream_with<R: Read, W: Write>(
+        &self,
+        input: R,
+        output: W,
+        on_finding: &mut dyn FnMut(&Finding, usize),
+    ) -> Result<RedactStats, RedactError> {
+        self.stream(input, output, Some(on_finding))
+    }
+
+    fn stream<R: Read, W: Write>(
+        &self,
         mut input: R,
         mut output: W,
+        mut on_finding: Option<&mut OnFinding<'_>>,
     ) -> Result<RedactStats, RedactError> {
         let Some(margin) = self.margin else {
             let unbounded: Vec<&str> = self
@@ -334,10 +373,13 @@ impl Redactor {
         let mut cursor = Cursor {
             emitted: 0,
             stats: Tally::default(),
-            applied: None,
+            applied: on_finding.is_some().then(Vec::new),
         };
         let mut bytes_out = 0u64;
         let mut k = 0usize;
+        // Lines counted up to absolute offset `line_at` (for `on_finding`).
+        let (mut line, mut line_at) = (1usize, 0usize);
+        let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
         loop {
             // Block k covers [k*block, (k+1)*block) and is scanned with `margin` either side;
             // it is the last block when the input ends within its right margin. One byte more
@@ -370,12 +412,25 @@ impl Redactor {
             if let Some(e) = write_err {
                 return Err(RedactError::io(e));
             }
+            if let (Some(on), Some(applied)) = (on_finding.as_mut(), cursor.applied.as_mut()) {
+                for f in applied.drain(..) {
+                    if f.start() > line_at {
+                        line += newlines(&buf[line_at - base..f.start() - base]);
+                        line_at = f.start();
+                    }
+                    on(&f, line);
+                }
+            }
             if last {
                 break;
             }
             k += 1;
             // Keep the next block's left margin (and anything not yet emitted).
             let keep_from = (k * block).saturating_sub(margin).min(cursor.emitted);
+            if keep_from > line_at && on_finding.is_some() {
+                line += newlines(&buf[line_at - base..keep_from - base]);
+                line_at = keep_from;
+            }
             if keep_from > base {
                 buf.drain(..keep_from - base);
                 base = keep_from;
