@@ -12,17 +12,13 @@
 # /usr/bin/time's maximum resident set size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 
 mb=${1:-200}
 runs=${2:-3}
 
-for tool in /usr/bin/time bc; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    pkg=$([ "$tool" = /usr/bin/time ] && echo time || echo "$tool")
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$pkg" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$pkg" >/dev/null; fi
-  fi
-done
+need /usr/bin/time time
+need bc bc
 
 cargo build --release --quiet -p redactyl-cli -p redactyl-corpus-gen
 bin=target/release/redactyl
@@ -41,7 +37,6 @@ bytes=$(tar xzf "$archive" -O | wc -c)
 files=$(tar tzf "$archive" | grep -c '\.txt$')
 out=$(mktemp -d)
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 declare -a t1 tn
 rss1=0; rssn=0
 for ((i = 0; i < runs; i++)); do
@@ -61,7 +56,7 @@ m1=$(median "${t1[@]}")
 mn=$(median "${tn[@]}")
 rm -rf "$out"
 
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 echo "machine: ${cpu:-unknown}, $(nproc) cores"
 echo "input:   $archive ($(stat -c %s "$archive") bytes compressed, $bytes bytes in $files files)"
 printf "1 core         median %.2f s  %6.1f MB/s  peak RSS %.0f MB\n" "$m1" "$(echo "$bytes / $m1 / 1000000" | bc -l)" "$(echo "$rss1 / 1024" | bc -l)"

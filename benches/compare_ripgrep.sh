@@ -12,16 +12,14 @@
 # start-up and compiling the rules, as a user would run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 
 mb=${1:-10}
 runs=${2:-9}
 bytes=$((mb * 1000 * 1000))
 
-if ! command -v rg >/dev/null 2>&1; then
-  echo "installing ripgrep..." >&2
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null
-  else sudo apt-get update -qq && sudo apt-get install -y -qq ripgrep >/dev/null; fi
-fi
+need rg ripgrep
+need bc bc
 
 cargo build --release --quiet -p redactyl-cli -p redactyl-corpus-gen
 bin=target/release/redactyl
@@ -33,7 +31,6 @@ patterns=corpora/bench/patterns.txt
 size=$(stat -c %s "$text")
 structured=$("$bin" rules list | awk 'NR > 1 && $2 != "PERSON" { print $2 }' | sort -u | paste -sd, -)
 
-now() { date +%s.%N; }
 declare -a t_redactyl t_rg
 for ((i = 0; i < runs; i++)); do
   a=$(now); "$bin" scan --entities "$structured" "$text" > /dev/null || [ $? = 1 ]; b=$(now)
@@ -41,13 +38,12 @@ for ((i = 0; i < runs; i++)); do
   a=$(now); rg --no-unicode -o -b -f "$patterns" "$text" > /dev/null || [ $? = 1 ]; b=$(now)
   t_rg+=("$(echo "$b - $a" | bc -l)")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 mr=$(median "${t_redactyl[@]}")
 mg=$(median "${t_rg[@]}")
 findings=$("$bin" scan --entities "$structured" "$text" | tail -n 1 || true)
 matches=$(rg --no-unicode -o -b -f "$patterns" "$text" | wc -l)
 
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 echo "machine: ${cpu:-unknown}, $(nproc) cores (both tools single-threaded on one file)"
 echo "input:   $text, $size bytes, $(grep -c . "$patterns") patterns"
 printf "redactyl scan           median %.3f s  %7.1f MB/s   (%s)\n" "$mr" "$(echo "$size / $mr / 1000000" | bc -l)" "$findings"

@@ -11,18 +11,13 @@
 # Memory is `/usr/bin/time -v`'s "Maximum resident set size". Single-threaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 
 gb=${1:-4}
 chunk_mb=${2:-16}
 
-for tool in /usr/bin/time bc; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "installing $tool..." >&2
-    pkg=$([ "$tool" = /usr/bin/time ] && echo time || echo "$tool")
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$pkg" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$pkg" >/dev/null; fi
-  fi
-done
+need /usr/bin/time time
+need bc bc
 
 cargo build --release --quiet -p redactyl-cli -p redactyl-corpus-gen
 bin=target/release/redactyl
@@ -35,7 +30,6 @@ size=$(stat -c %s "$chunk")
 repeats=$(( (gb * 1000 * 1000 * 1000 + size - 1) / size ))
 total=$((repeats * size))
 
-now() { date +%s.%N; }
 mbps() { echo "$1 / $2 / 1000000" | bc -l; }
 
 # Scan and scrub of the chunk as a file (one run each, after one warm-up).
@@ -57,7 +51,7 @@ out_bytes=$(cat "$log.out")
 rm -f "$log" "$log.out"
 newlines=$(tr -cd '\n' < "$chunk" | wc -c)
 
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cpu=$(cpu_model)
 echo "machine: ${cpu:-unknown}, $(nproc) cores (redactyl single-threaded)"
 echo "input:   $chunk ($size bytes, $newlines newlines) x $repeats = $total bytes on stdin"
 printf "scan  (file, %s MB)        %7.1f MB/s\n" "$chunk_mb" "$(mbps "$size" "$t_scan")"

@@ -33,14 +33,14 @@ pub mod reports;
 
 pub use archive::Kind;
 use archive::Meta;
-use redactyl::{Engine, Redactor, ScanOptions};
+use redactyl::{Engine, Redactor, ScanOptions, Scratch};
 use redactyl_formats::{process, process_with, FieldPolicy, Format, Hit, Mode, Problem};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Limits that keep hostile or huge inputs from exhausting memory or disk.
 #[derive(Clone, Debug)]
@@ -228,6 +228,9 @@ pub struct Batch<'a> {
     residual: bool,
     audit: bool,
     fields: FieldPolicy,
+    /// Scratches of the engine scans run with (scan mode, residual checks), reused across
+    /// files and workers.
+    scratches: Mutex<Vec<Scratch>>,
 }
 
 /// The result of processing one in-memory file: its report events and new bytes.
@@ -247,7 +250,30 @@ impl<'a> Batch<'a> {
             residual: false,
             audit: false,
             fields: FieldPolicy::default(),
+            scratches: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Runs `f` with a scan mode of `engine`, on a scratch from the pool.
+    fn scanning<T>(
+        &self,
+        engine: &Engine,
+        options: &ScanOptions,
+        values: bool,
+        f: impl FnOnce(&mut Mode<'_>) -> T,
+    ) -> T {
+        let pooled = self.scratches.lock().ok().and_then(|mut v| v.pop());
+        let mut scratch = pooled.unwrap_or_else(|| engine.scratch());
+        let out = f(&mut Mode::Scan {
+            engine,
+            scratch: &mut scratch,
+            options,
+            values,
+        });
+        if let Ok(mut v) = self.scratches.lock() {
+            v.push(scratch);
+        }
+        out
     }
 
     /// Per-field choices for structured files (skip, always redact, JSON numbers).
@@ -434,17 +460,12 @@ impl<'a> Batch<'a> {
             });
         };
         let result = match (self.task, target) {
-            (Task::Scrub(_), Some(t)) => {
-                let mut stats = None;
-                atomic_write(t, |w| {
-                    let s = redactor
-                        .redact_stream_with(file, w, &mut on)
-                        .map_err(io::Error::other)?;
-                    stats = Some(s);
-                    Ok(())
-                })
-                .map(|()| stats)
-            }
+            (Task::Scrub(_), Some(t)) => atomic_write(t, |w| {
+                redactor
+                    .redact_stream_with(file, w, &mut on)
+                    .map(Some)
+                    .map_err(io::Error::other)
+            }),
             (Task::Scrub(_), None) => redactor
                 .redact_stream_with(file, io::stdout().lock(), &mut on)
                 .map(Some)
@@ -585,16 +606,9 @@ impl<'a> Batch<'a> {
                 engine,
                 options,
                 values,
-            } => {
-                let mut scratch = engine.scratch();
-                let mut mode = Mode::Scan {
-                    engine,
-                    scratch: &mut scratch,
-                    options,
-                    values,
-                };
-                process_with(format, &data, &mut mode, &self.fields)
-            }
+            } => self.scanning(engine, options, values, |mode| {
+                process_with(format, &data, mode, &self.fields)
+            }),
         };
         let mut report = FileReport {
             path: shown.to_string(),
@@ -612,7 +626,7 @@ impl<'a> Batch<'a> {
         };
         if let (Task::Scrub(r), Some(out)) = (self.task, &output) {
             if self.residual {
-                report.residual = residual(r, processed.format, out);
+                report.residual = self.residual(r, processed.format, out);
             }
             if self.audit {
                 let fingerprints = report
@@ -632,6 +646,25 @@ impl<'a> Batch<'a> {
             events: vec![Event::File(report)],
             output,
         }
+    }
+
+    /// What a scrubbed output still holds: a scan of it in its own format, leaving out
+    /// entities whose operator leaves a value that looks like one (`keep`, `surrogate`).
+    fn residual(&self, r: &Redactor, format: Format, output: &[u8]) -> Vec<Hit> {
+        let options = ScanOptions::new();
+        let found = self.scanning(r.engine(), &options, false, |mode| {
+            process(format, output, mode)
+        });
+        found
+            .hits
+            .into_iter()
+            .filter(|h| {
+                !matches!(
+                    r.policy().operator(&h.entity),
+                    redactyl::Operator::Keep | redactyl::Operator::Surrogate
+                )
+            })
+            .collect()
     }
 
     /// An archive held in memory (nested): members one after another.
@@ -1002,31 +1035,6 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// What a scrubbed output still holds: a scan of it in its own format, leaving out entities
-/// whose operator leaves a value that looks like one (`keep`, `surrogate`).
-fn residual(r: &Redactor, format: Format, output: &[u8]) -> Vec<Hit> {
-    let engine = r.engine();
-    let mut scratch = engine.scratch();
-    let options = ScanOptions::new();
-    let mut mode = Mode::Scan {
-        engine,
-        scratch: &mut scratch,
-        options: &options,
-        values: false,
-    };
-    let found = process(format, output, &mut mode);
-    found
-        .hits
-        .into_iter()
-        .filter(|h| {
-            !matches!(
-                r.policy().operator(&h.entity),
-                redactyl::Operator::Keep | redactyl::Operator::Surrogate
-            )
-        })
-        .collect()
-}
-
 /// A member as the reader hands it on.
 pub(crate) enum Member {
     File {
@@ -1139,28 +1147,34 @@ fn temp_beside(path: &Path) -> io::Result<PathBuf> {
     )))
 }
 
-/// Writes `path` through a temporary file beside it, renamed into place only on success.
-pub fn atomic_write(
+/// Writes `path` through a temporary file beside it, renamed into place only on success (a
+/// failed write removes the temporary file and leaves `path` as it was).
+///
+/// # Errors
+/// The writer's error, or the I/O error of creating, syncing or renaming the file.
+pub fn atomic_write<T, E: From<io::Error>>(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
+    write: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
     atomic_write_seek(path, |f| {
         let mut w = BufWriter::with_capacity(1 << 16, f);
-        write(&mut w)?;
-        w.flush()
+        let v = write(&mut w)?;
+        w.flush()?;
+        Ok(v)
     })
 }
 
-fn atomic_write_seek(
+fn atomic_write_seek<T, E: From<io::Error>>(
     path: &Path,
-    write: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
+    write: impl FnOnce(&mut File) -> Result<T, E>,
+) -> Result<T, E> {
     let tmp = temp_beside(path)?;
     let result = (|| {
         let mut f = File::create(&tmp)?;
-        write(&mut f)?;
+        let v = write(&mut f)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        Ok(v)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -322,23 +322,15 @@ fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
                 };
                 write_json_line(out, &rec)?;
             }
-            for h in &f.residual {
+            let residual = f.residual.iter().map(|h| ("residual", h.record, &h.entity));
+            let problems = f.problems.iter().map(|p| ("problem", p.record, &p.message));
+            for (kind, record, reason) in residual.chain(problems) {
                 let line = NoticeLine {
-                    kind: "residual",
+                    kind,
                     path: &f.path,
-                    record: h.record,
+                    record,
                     error: None,
-                    reason: Some(&h.entity),
-                };
-                write_json_line(out, &line)?;
-            }
-            for p in &f.problems {
-                let line = NoticeLine {
-                    kind: "problem",
-                    path: &f.path,
-                    record: p.record,
-                    error: None,
-                    reason: Some(&p.message),
+                    reason: Some(reason),
                 };
                 write_json_line(out, &line)?;
             }

@@ -167,32 +167,7 @@ fn with_output<T>(
             );
         }
     }
-    let dir = out
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = out
-        .file_name()
-        .with_context(|| format!("{} is not a file name", out.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.redactyl-{}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> Result<T> {
-        let f = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        let mut w = BufWriter::with_capacity(1 << 16, f);
-        let v = write(&mut w)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, out)
-            .with_context(|| format!("cannot move the output into {}", out.display()))?;
-        Ok(v)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    redactyl_batch::atomic_write(out, write).with_context(|| format!("writing {}", out.display()))
 }
 
 pub(crate) fn scrub(a: &ScrubArgs) -> Result<u8> {

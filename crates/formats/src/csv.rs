@@ -73,7 +73,7 @@ pub(crate) fn units(input: &[u8], delim: u8) -> Result<Vec<Unit>, String> {
             }
         };
         if row == 1 {
-            let d = decode(&input[range.clone()], encoding);
+            let d = crate::decode(&input[range.clone()], encoding);
             header.push(String::from_utf8_lossy(&d.text).trim().to_string());
         }
         units.push(Unit {
@@ -101,22 +101,9 @@ pub(crate) fn units(input: &[u8], delim: u8) -> Result<Vec<Unit>, String> {
     Ok(units)
 }
 
-fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
-    match encoding {
-        Encoding::CsvQuoted(_) => decode_quoted(raw),
-        _ => Decoded {
-            text: Cow::Borrowed(raw),
-            map: None,
-        },
-    }
-}
-
 /// A quoted field's content, with `""` read as `"`.
 pub(crate) fn decode_quoted(raw: &[u8]) -> Decoded<'_> {
-    let inner = raw
-        .strip_prefix(b"\"")
-        .and_then(|r| r.strip_suffix(b"\""))
-        .unwrap_or(raw);
+    let inner = crate::unquoted(raw);
     if !inner.contains(&b'"') {
         return Decoded {
             text: Cow::Borrowed(inner),

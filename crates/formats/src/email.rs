@@ -5,7 +5,7 @@
 //! base64 and encoded back the same way when changed. Multipart messages are split at their
 //! boundaries, nested parts too; non-text parts (attachments) are left as they are and reported.
 
-use crate::{Decoded, Encoding, Problem, Unit};
+use crate::{lines, Decoded, Encoding, Problem, Unit};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use std::borrow::Cow;
@@ -17,26 +17,6 @@ const MAX_PARTS_DEPTH: usize = 16;
 fn structural(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.starts_with("content-") || n == "mime-version"
-}
-
-/// Lines as (start, end without line break, next start).
-fn lines(s: &[u8], from: usize, to: usize) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = from;
-    while i < to {
-        let nl = s[i..to]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(to, |p| i + p);
-        let end = if nl > i && s[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        };
-        out.push((i, end, (nl + 1).min(to)));
-        i = nl + 1;
-    }
-    out
 }
 
 /// One header field: name, value range (continuation lines included).

@@ -250,14 +250,7 @@ pub(crate) fn units(
 /// and a problem naming its line; blank lines are skipped.
 pub(crate) fn lines(input: &[u8], numbers: bool, problems: &mut Vec<Problem>) -> Vec<Unit> {
     let mut found = Vec::new();
-    let mut start = 0;
-    let mut number = 0u64;
-    while start < input.len() {
-        let end = input[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(input.len(), |p| start + p);
-        number += 1;
+    for (number, (start, end, _)) in (1u64..).zip(crate::lines(input, 0, input.len())) {
         let line = &input[start..end];
         if !line.iter().all(u8::is_ascii_whitespace) {
             match units(line, start, Some(number), numbers) {
@@ -278,7 +271,6 @@ pub(crate) fn lines(input: &[u8], numbers: bool, problems: &mut Vec<Problem>) ->
                 }
             }
         }
-        start = end + 1;
     }
     found
 }
@@ -286,10 +278,7 @@ pub(crate) fn lines(input: &[u8], numbers: bool, problems: &mut Vec<Problem>) ->
 /// Decodes a JSON string literal (quotes included) into its bytes, with the raw offset (within
 /// the literal's content) of each decoded byte when escapes make them differ.
 pub(crate) fn decode_string(lit: &[u8]) -> Decoded<'_> {
-    let inner = lit
-        .strip_prefix(b"\"")
-        .and_then(|l| l.strip_suffix(b"\""))
-        .unwrap_or(lit);
+    let inner = crate::unquoted(lit);
     if !inner.contains(&b'\\') {
         return Decoded {
             text: Cow::Borrowed(inner),

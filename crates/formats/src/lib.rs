@@ -229,7 +229,7 @@ impl Decoded<'_> {
     }
 }
 
-fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
+pub(crate) fn decode(raw: &[u8], encoding: Encoding) -> Decoded<'_> {
     match encoding {
         Encoding::Raw | Encoding::CsvPlain(_) | Encoding::JsonNumber => Decoded {
             text: Cow::Borrowed(raw),
@@ -521,6 +521,35 @@ fn whole(input: &[u8]) -> Unit {
         record: None,
         field: None,
     }
+}
+
+/// The lines of `s[from..to]` as (start, end without the line break and its `\r`, start of
+/// the next line).
+pub(crate) fn lines(s: &[u8], from: usize, to: usize) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        let nl = s[i..to]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(to, |p| i + p);
+        let end = if nl > i && s[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        out.push((i, end, (nl + 1).min(to)));
+        i = nl + 1;
+    }
+    out
+}
+
+/// The content of a quoted literal (a JSON string, a quoted CSV field): without its
+/// surrounding double quotes.
+pub(crate) fn unquoted(raw: &[u8]) -> &[u8] {
+    raw.strip_prefix(b"\"")
+        .and_then(|r| r.strip_suffix(b"\""))
+        .unwrap_or(raw)
 }
 
 /// Line number (1-based) of byte offset `at` (for messages).

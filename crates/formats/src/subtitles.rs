@@ -3,26 +3,6 @@
 
 use crate::{Encoding, Format, Unit};
 
-/// Lines of `input` as (start, end without the line break, start of the next line).
-fn lines(input: &[u8]) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < input.len() {
-        let nl = input[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(input.len(), |p| i + p);
-        let end = if nl > i && input[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        };
-        out.push((i, end, (nl + 1).min(input.len())));
-        i = nl + 1;
-    }
-    out
-}
-
 fn blank(input: &[u8], line: (usize, usize, usize)) -> bool {
     input[line.0..line.1].iter().all(u8::is_ascii_whitespace)
 }
@@ -31,7 +11,7 @@ fn blank(input: &[u8], line: (usize, usize, usize)) -> bool {
 /// its text is everything after its timing line (`-->`). WebVTT `NOTE` blocks are text too;
 /// `STYLE` and `REGION` blocks and the header are not.
 pub(crate) fn units(input: &[u8], format: Format) -> Vec<Unit> {
-    let lines = lines(input);
+    let lines = crate::lines(input, 0, input.len());
     let mut units = Vec::new();
     let mut cue = 0u64;
     let mut k = 0;

@@ -178,8 +178,8 @@ impl RedactorBuilder {
 
 #[derive(Default)]
 struct Pseudonyms {
-    seen: HashMap<(String, [u8; 32]), u64>,
-    next: HashMap<String, u64>,
+    /// Per entity: the numbers given, by SHA-256 of the value's identity.
+    by_entity: HashMap<String, HashMap<[u8; 32], u64>>,
 }
 
 /// An engine and a policy: turns text into redacted text.
@@ -387,9 +387,7 @@ impl Redactor {
             let want_end = (k + 1) * block + margin;
             fill(&mut input, &mut buf, want_end + 1 - base)?;
             let end = base + buf.len();
-            let last = end <= want_end;
-            let first = k * block;
-            let block_end = if last { end } else { (k + 1) * block };
+            let (first, block_end, last) = self.bounds(k, margin, end);
             let mut write_err = None;
             self.block(
                 &buf,
@@ -438,6 +436,15 @@ impl Redactor {
         }
         output.flush().map_err(RedactError::io)?;
         Ok(self.stats(cursor.stats, base + buf.len(), bytes_out))
+    }
+
+    /// Block `k`: its start, where its findings may start up to, and whether it is the last,
+    /// given the input's end, or (in a stream) the end of what was read if that is farther
+    /// than the block's right margin. Slice and stream decide through this one function.
+    fn bounds(&self, k: usize, margin: usize, end: usize) -> (usize, usize, bool) {
+        let last = end <= (k + 1) * self.block + margin;
+        let block_end = if last { end } else { (k + 1) * self.block };
+        (k * self.block, block_end, last)
     }
 
     fn stats(&self, tally: Tally, bytes_in: usize, bytes_out: u64) -> RedactStats {
@@ -504,9 +511,7 @@ impl Redactor {
             Some(margin) => {
                 let mut k = 0;
                 loop {
-                    let last = len <= (k + 1) * self.block + margin;
-                    let block_end = if last { len } else { (k + 1) * self.block };
-                    let first = k * self.block;
+                    let (first, block_end, last) = self.bounds(k, margin, len);
                     self.block(
                         input,
                         0,
@@ -617,17 +622,14 @@ impl Redactor {
                 let id: [u8; 32] = Sha256::digest(identity(entity, value)).into();
                 let n = match self.pseudonyms.lock() {
                     Ok(mut p) => {
-                        let p = &mut *p;
-                        let key = (entity.to_string(), id);
-                        match p.seen.get(&key) {
-                            Some(&n) => n,
-                            None => {
-                                let next = p.next.entry(entity.to_string()).or_insert(0);
-                                *next += 1;
-                                p.seen.insert(key, *next);
-                                *next
-                            }
+                        if !p.by_entity.contains_key(entity) {
+                            p.by_entity.insert(entity.to_string(), HashMap::new());
                         }
+                        let given = p.by_entity.get_mut(entity).map(|m| {
+                            let next = m.len() as u64 + 1;
+                            *m.entry(id).or_insert(next)
+                        });
+                        given.unwrap_or(0)
                     }
                     Err(_) => 0,
                 };
@@ -642,15 +644,11 @@ impl Redactor {
                 let Some(key) = &self.key else {
                     return format!("[{entity}]").into_bytes();
                 };
-                let rule = self.rule_index.get(f.rule_id()).copied();
-                // SSN fakes are never-issued numbers on purpose, which the issuance rules of
-                // the validator reject: only the pattern is checked.
-                let validate = entity != "US_SSN";
-                let strength = |v: &[u8]| rule.and_then(|r| self.engine.strength(r, v, validate));
-                // A fake must pass the rule at least as well as the value it replaces.
-                let floor = strength(value).unwrap_or(0.0);
-                let accept = |candidate: &[u8]| strength(candidate).is_some_and(|s| s >= floor);
-                match surrogate::make(key, entity, &accept, value) {
+                let fake = self.rule_index.get(f.rule_id()).and_then(|&r| {
+                    let accept = surrogate::acceptor(&self.engine, r, entity, value);
+                    surrogate::make(key, entity, &accept, value)
+                });
+                match fake {
                     Some(s) => s,
                     None => {
                         tally.fallbacks += 1;
@@ -788,10 +786,7 @@ pub(crate) mod tests {
                 for f in engine.find_iter(text) {
                     let value = &text[f.range()];
                     let r = engine.rules().position(|x| x.id == f.rule_id()).unwrap() as u32;
-                    let validate = f.entity() != "US_SSN";
-                    let floor = engine.strength(r, value, validate).unwrap_or(0.0);
-                    let accept =
-                        |c: &[u8]| engine.strength(r, c, validate).is_some_and(|s| s >= floor);
+                    let accept = surrogate::acceptor(&engine, r, f.entity(), value);
                     match surrogate::make(&key, f.entity(), &accept, value) {
                         Some(s) => {
                             assert_ne!(s, value);

@@ -62,8 +62,27 @@ impl Draw<'_> {
     }
 }
 
-/// A fake for `value` that `accept` (the rule's pattern and validator) takes, or `None` when
-/// no candidate passed.
+/// What a fake for `value`, found by rule `rule`, must pass: the rule's pattern, over all of
+/// it, and its validator at least as strongly as `value` does. US SSN fakes are checked
+/// against the pattern only: they are never-issued numbers on purpose, which is exactly what
+/// the SSN validator rejects.
+pub(crate) fn acceptor<'e>(
+    engine: &'e crate::Engine,
+    rule: u32,
+    entity: &str,
+    value: &[u8],
+) -> impl Fn(&[u8]) -> bool + 'e {
+    let validate = entity != "US_SSN";
+    let floor = engine.strength(rule, value, validate).unwrap_or(0.0);
+    move |candidate: &[u8]| {
+        engine
+            .strength(rule, candidate, validate)
+            .is_some_and(|s| s >= floor)
+    }
+}
+
+/// A fake for `value` that `accept` (see [`acceptor`]) takes, or `None` when no candidate
+/// passed.
 pub(crate) fn make(
     key: &RedactionKey,
     entity: &str,

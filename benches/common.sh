@@ -1,0 +1,19 @@
+# Shared by the comparison scripts (sourced, not run).
+
+# Installs Debian package PKG unless COMMAND is on the PATH (as root, or with sudo).
+need() {
+  local command=$1 pkg=$2
+  command -v "$command" >/dev/null 2>&1 && return
+  echo "installing $pkg..." >&2
+  local sudo_=""
+  [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq "$pkg" >/dev/null
+}
+
+now() { date +%s.%N; }
+
+# The median of the numbers given.
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# The CPU model, for the report line.
+cpu_model() { grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'; }
