@@ -59,6 +59,9 @@ struct EngineArgs {
     /// Only detect these entities (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ENTITY,...")]
     entities: Vec<String>,
+    /// Also run these rules that are off by default (e.g. date-time).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    enable: Vec<String>,
 }
 
 impl EngineArgs {
@@ -73,7 +76,7 @@ impl EngineArgs {
         if !self.entities.is_empty() {
             b = b.entities(self.entities.iter().cloned());
         }
-        Ok(b.build()?)
+        Ok(b.enable_rules(self.enable.iter().cloned()).build()?)
     }
 }
 
@@ -496,6 +499,9 @@ fn list_rules(a: &EngineArgs, json: bool, patterns: bool) -> Result<u8> {
 }
 
 fn explain_rule(id: &str, a: &EngineArgs) -> Result<u8> {
+    // A rule that is off by default can still be explained.
+    let mut a = a.clone();
+    a.enable.push(id.to_string());
     let engine = a.build()?;
     let Some(r) = engine.rules().find(|r| r.id == id) else {
         bail!("no rule '{id}' (at this threshold; see `redactyl rules list --min-score 0`)");
@@ -558,7 +564,7 @@ fn check_rules(file: Option<&Path>) -> Result<u8> {
         None => EngineBuilder::new(),
     };
     // Keep every rule, also those that only report below the default threshold.
-    let builder = builder.min_score(0.0);
+    let builder = builder.min_score(0.0).enable_all(true);
     let engine = builder.build()?;
     let failures = engine.check_examples();
     let total = engine.example_count();

@@ -1,7 +1,7 @@
 //! Building an engine: rule files, triggers, the dictionary and the compiled searches.
 
 use crate::engine::{
-    DigitTrigger, Engine, Inner, Rule, CLUSTER_GAP, DEFAULT_BOOST, DEFAULT_JOINERS,
+    DigitTrigger, Engine, Inner, Rule, CLUSTER_GAP, CONTEXT_BEFORE, DEFAULT_BOOST, DEFAULT_JOINERS,
     DEFAULT_MIN_SCORE,
 };
 use crate::error::{BuildError, BuildErrorKind};
@@ -36,6 +36,8 @@ pub struct EngineBuilder {
     min_score: f32,
     entities: Option<HashSet<String>>,
     disabled: HashSet<String>,
+    enabled: HashSet<String>,
+    all: bool,
 }
 
 impl Default for EngineBuilder {
@@ -53,6 +55,8 @@ impl EngineBuilder {
             min_score: DEFAULT_MIN_SCORE,
             entities: None,
             disabled: HashSet::new(),
+            enabled: HashSet::new(),
+            all: false,
         }
     }
 
@@ -105,6 +109,23 @@ impl EngineBuilder {
         self
     }
 
+    /// Compile these rules even though their files set `enabled = false` (rules that are off
+    /// by default, such as `date-time`). Naming a rule's entity in [`EngineBuilder::entities`]
+    /// enables it too.
+    pub fn enable_rules<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        it: I,
+    ) -> EngineBuilder {
+        self.enabled.extend(it.into_iter().map(Into::into));
+        self
+    }
+
+    /// Compile every rule, also those off by default (for checking rule files).
+    pub fn enable_all(mut self, yes: bool) -> EngineBuilder {
+        self.all = yes;
+        self
+    }
+
     /// Compiles the rules.
     ///
     /// # Errors
@@ -134,7 +155,11 @@ impl EngineBuilder {
             }
         }
         specs.retain(|(_, s)| {
-            s.enabled
+            let named = self
+                .entities
+                .as_ref()
+                .is_some_and(|e| e.contains(&s.entity));
+            (s.enabled || self.all || named || self.enabled.contains(&s.id))
                 && !self.disabled.contains(&s.id)
                 && self.entities.as_ref().is_none_or(|e| e.contains(&s.entity))
         });
@@ -157,6 +182,7 @@ fn deny_rule(d: &DenySpec, i: usize) -> RuleSpec {
         negative_context: Vec::new(),
         context_required: false,
         context_boost: None,
+        context_before: None,
         triggers: Vec::new(),
         examples: Vec::new(),
         negative_examples: Vec::new(),
@@ -537,6 +563,7 @@ fn compile(
             context_words: spec.context.clone(),
             negative_words: spec.negative_context.clone(),
             context_required: spec.context_required,
+            ctx_before: spec.context_before.unwrap_or(CONTEXT_BEFORE),
             max_len,
             no_space: !hirs.iter().any(can_match_space),
             followers: Vec::new(),
@@ -608,6 +635,7 @@ fn compile(
     let max_len = rules
         .iter()
         .try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
+    let max_ctx_before = rules.iter().map(|r| r.ctx_before).max().unwrap_or(0);
     Ok(Engine {
         inner: Arc::new(Inner {
             plain_min: digit
@@ -638,6 +666,7 @@ fn compile(
             joiners,
             hex,
             full,
+            max_ctx_before,
             recognizers,
             dictionary,
             allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-/// Bytes of context looked at before a match.
+/// Bytes of context looked at before a match (unless a rule sets `context_before`).
 pub const CONTEXT_BEFORE: usize = 64;
 /// Bytes of context looked at after a match.
 pub const CONTEXT_AFTER: usize = 40;
@@ -97,6 +97,8 @@ pub(crate) struct Rule {
     pub(crate) context_words: Vec<String>,
     pub(crate) negative_words: Vec<String>,
     pub(crate) context_required: bool,
+    /// How far before a match its context words may stand, in bytes.
+    pub(crate) ctx_before: usize,
     pub(crate) max_len: Option<usize>,
     /// No match can contain white space.
     pub(crate) no_space: bool,
@@ -237,6 +239,8 @@ pub(crate) struct Inner {
     pub(crate) full: Vec<u32>,
     /// Rules run by a built-in recognizer instead of patterns.
     pub(crate) recognizers: Vec<(u32, crate::recognizers::Recognizer)>,
+    /// The widest context window before a match of any rule.
+    pub(crate) max_ctx_before: usize,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -708,7 +712,7 @@ impl Engine {
                 // end (or `before` bytes before its start) and ends at most `reach` after its
                 // own start. A nearby context literal widens both by the context window.
                 let (mut ws, mut we) = if o.near {
-                    let ctx = CONTEXT_BEFORE.max(CONTEXT_AFTER);
+                    let ctx = rule.ctx_before.max(CONTEXT_AFTER);
                     (
                         m.start().saturating_sub(reach.saturating_add(ctx)),
                         m.end().saturating_add(reach.saturating_add(ctx)),
@@ -745,7 +749,7 @@ impl Engine {
     /// The context words anywhere near `ws..we`, into `s.region_words`.
     fn window_words(&self, s: &mut Scratch, ws: usize, we: usize) {
         s.region_words.clear();
-        let a = ws.saturating_sub(CONTEXT_BEFORE);
+        let a = ws.saturating_sub(self.inner.max_ctx_before);
         let b = we.saturating_add(CONTEXT_AFTER);
         let from = s.ctx.partition_point(|&(_, e, _)| e <= a);
         for &(st, _, id) in &s.ctx[from..] {
@@ -1045,7 +1049,9 @@ impl Engine {
         s.words.clear();
         // Context before the value may come from the previous sentence ("Please charge my
         // card. Number is ..."); after the value it stops at the end of the sentence or line.
-        let ws = c.start.saturating_sub(CONTEXT_BEFORE);
+        let before = self.inner.rules[c.rule as usize].ctx_before;
+        // The cursor moves by the widest window of any rule, so that it only moves forward.
+        let ws = c.start.saturating_sub(self.inner.max_ctx_before);
         let mut we = c.end.saturating_add(CONTEXT_AFTER).min(hay.len());
         if let Some(i) = hay[c.end..we]
             .iter()
@@ -1066,7 +1072,7 @@ impl Engine {
             if a >= we {
                 break;
             }
-            if a < c.end && b > c.start {
+            if (a < c.end && b > c.start) || b + before <= c.start {
                 continue;
             }
             // Distance to the candidate; words after it are marked so that negative context

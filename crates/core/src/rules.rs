@@ -38,7 +38,12 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         include_str!("../rules/credentials.toml"),
     ),
     ("builtin:people", include_str!("../rules/people.toml")),
+    ("builtin:dates", include_str!("../rules/dates.toml")),
 ];
+
+/// The widest `context_before` a rule may ask for (streaming keeps this much text before
+/// every block).
+pub(crate) const MAX_CONTEXT_BEFORE: usize = 512;
 
 fn default_score() -> f32 {
     0.6
@@ -76,6 +81,9 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     pub context_required: bool,
     pub context_boost: Option<f32>,
+    /// How far before a match its context words may stand, in bytes (default 64; at most
+    /// 512). Longer for cues asked a turn earlier ("can you confirm your date of birth?").
+    pub context_before: Option<usize>,
     #[serde(default)]
     pub triggers: Vec<TriggerSpec>,
     /// Longest match reported, in bytes. Needed when a pattern is unbounded (`+`, `*`);
@@ -85,6 +93,7 @@ pub(crate) struct RuleSpec {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    /// `false`: compiled only when asked for by id or entity (`DATE_TIME`).
     #[serde(default = "yes")]
     pub enabled: bool,
 }
@@ -239,6 +248,13 @@ impl RuleSpec {
         if let Some(b) = self.context_boost {
             if !(0.0..=1.0).contains(&b) {
                 return Err(invalid(format!("context_boost {b} is outside 0..1")));
+            }
+        }
+        if let Some(b) = self.context_before {
+            if b > MAX_CONTEXT_BEFORE {
+                return Err(invalid(format!(
+                    "context_before {b} is over {MAX_CONTEXT_BEFORE} bytes"
+                )));
             }
         }
         if self.max_len == Some(0) {

@@ -15,7 +15,13 @@ fn engine() -> Engine {
 fn engine_all() -> Engine {
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     ENGINE
-        .get_or_init(|| EngineBuilder::new().min_score(0.0).build().unwrap())
+        .get_or_init(|| {
+            EngineBuilder::new()
+                .min_score(0.0)
+                .enable_all(true)
+                .build()
+                .unwrap()
+        })
         .clone()
 }
 

@@ -6,6 +6,7 @@
 
 pub(crate) mod checksum;
 mod contact;
+pub(crate) mod dates;
 mod finance;
 mod ids;
 mod net;
@@ -117,6 +118,8 @@ validators! {
     GithubToken => "github_token", secrets::github_token, "GitHub token: prefix, length and embedded CRC32 checksum.";
     Jwt => "jwt", secrets::jwt, "JSON Web Token: three base64url segments whose header decodes to JSON with `alg`.";
     SecretValue => "secret_value", secrets::secret_value, "A value after password/token/secret keys: not a placeholder, enough variety.";
+    Date => "date", dates::date, "Calendar date (numeric in either day-month order, ISO, or with a month name in English, German, French, Spanish, Dutch, Italian or Portuguese) that exists.";
+    BirthDate => "birth_date", dates::birth_date, "A date that exists and can be a customer's birth date: from 1900 up to ten years ago.";
     HighEntropy => "high_entropy", secrets::high_entropy, "A token with enough distinct characters to be a random key.";
 }
 
