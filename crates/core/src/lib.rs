@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod address;
 mod compile;
 mod engine;
 mod error;

@@ -2,6 +2,7 @@
 //! names one with `recognizer = "..."`; its candidates then go through the same context
 //! scoring, allow lists, threshold and overlap policy as pattern matches.
 
+use crate::address;
 use crate::person::{self, PersonScratch};
 
 /// A built-in recognizer.
@@ -9,6 +10,8 @@ use crate::person::{self, PersonScratch};
 pub(crate) enum Recognizer {
     /// Person names (gazetteers, capitalisation, cues).
     Person,
+    /// Street addresses (house number, street words, unit, locality).
+    Address,
 }
 
 impl std::str::FromStr for Recognizer {
@@ -17,7 +20,10 @@ impl std::str::FromStr for Recognizer {
     fn from_str(s: &str) -> Result<Recognizer, String> {
         match s {
             "person" => Ok(Recognizer::Person),
-            other => Err(format!("unknown recognizer '{other}' (known: person)")),
+            "address" => Ok(Recognizer::Address),
+            other => Err(format!(
+                "unknown recognizer '{other}' (known: person, address)"
+            )),
         }
     }
 }
@@ -42,6 +48,7 @@ impl Recognizer {
     pub(crate) fn max_len(self) -> usize {
         match self {
             Recognizer::Person => person::MAX_NAME_LEN,
+            Recognizer::Address => address::MAX_ADDRESS_LEN,
         }
     }
 
@@ -50,6 +57,7 @@ impl Recognizer {
         s.found.clear();
         match self {
             Recognizer::Person => person::find(hay, &mut s.person, &mut s.found),
+            Recognizer::Address => address::find(hay, &mut s.found),
         }
     }
 }
