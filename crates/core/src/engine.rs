@@ -656,6 +656,7 @@ impl Engine {
                 self.run_rule(scratch, hay, r, 0, hay.len());
             }
         }
+        scratch.recognizer.begin();
         for &(r, rec) in &self.inner.recognizers {
             if !on(r) {
                 continue;

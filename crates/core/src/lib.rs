@@ -30,6 +30,7 @@ mod recognizers;
 mod redact;
 mod rules;
 mod shape;
+mod spoken;
 mod validators;
 
 pub use compile::EngineBuilder;

@@ -4,6 +4,7 @@
 
 use crate::address;
 use crate::person::{self, PersonScratch};
+use crate::spoken::{self, Kind, SpokenScratch};
 
 /// A built-in recognizer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub(crate) enum Recognizer {
     Person,
     /// Street addresses (house number, street words, unit, locality).
     Address,
+    /// Numbers said as words, read as phone numbers, cards or SSNs.
+    Spoken(Kind),
 }
 
 impl std::str::FromStr for Recognizer {
@@ -21,8 +24,11 @@ impl std::str::FromStr for Recognizer {
         match s {
             "person" => Ok(Recognizer::Person),
             "address" => Ok(Recognizer::Address),
+            "spoken_phone" => Ok(Recognizer::Spoken(Kind::Phone)),
+            "spoken_card" => Ok(Recognizer::Spoken(Kind::Card)),
+            "spoken_ssn" => Ok(Recognizer::Spoken(Kind::Ssn)),
             other => Err(format!(
-                "unknown recognizer '{other}' (known: person, address)"
+                "unknown recognizer '{other}' (known: person, address, spoken_phone, spoken_card, spoken_ssn)"
             )),
         }
     }
@@ -40,7 +46,16 @@ pub(crate) struct Found {
 #[derive(Default, Debug)]
 pub(crate) struct RecognizerScratch {
     person: PersonScratch,
+    spoken: SpokenScratch,
     pub(crate) found: Vec<Found>,
+}
+
+impl RecognizerScratch {
+    /// Forgets what was computed for the previous input (recognizers sharing work on one
+    /// input compute it once per scan).
+    pub(crate) fn begin(&mut self) {
+        self.spoken.reset();
+    }
 }
 
 impl Recognizer {
@@ -49,6 +64,7 @@ impl Recognizer {
         match self {
             Recognizer::Person => person::MAX_NAME_LEN,
             Recognizer::Address => address::MAX_ADDRESS_LEN,
+            Recognizer::Spoken(_) => spoken::MAX_SPOKEN_LEN,
         }
     }
 
@@ -58,6 +74,7 @@ impl Recognizer {
         match self {
             Recognizer::Person => person::find(hay, &mut s.person, &mut s.found),
             Recognizer::Address => address::find(hay, &mut s.found),
+            Recognizer::Spoken(kind) => spoken::find(hay, kind, &mut s.spoken, &mut s.found),
         }
     }
 }

@@ -40,6 +40,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("builtin:people", include_str!("../rules/people.toml")),
     ("builtin:dates", include_str!("../rules/dates.toml")),
     ("builtin:places", include_str!("../rules/places.toml")),
+    ("builtin:spoken", include_str!("../rules/spoken.toml")),
 ];
 
 /// The widest `context_before` a rule may ask for (streaming keeps this much text before

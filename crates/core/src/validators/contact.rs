@@ -371,6 +371,93 @@ pub(super) fn url(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     Verdict::scored(start, end, 0.1)
 }
 
+/// Words that stand before "at" in ordinary speech ("look at google dot com"), never the
+/// local part of a spelled address.
+const NOT_LOCAL: &[&[u8]] = &[
+    b"look",
+    b"looking",
+    b"looked",
+    b"go",
+    b"going",
+    b"went",
+    b"me",
+    b"us",
+    b"him",
+    b"her",
+    b"them",
+    b"it",
+    b"is",
+    b"was",
+    b"are",
+    b"that",
+    b"this",
+    b"there",
+    b"here",
+    b"online",
+    b"site",
+    b"website",
+    b"page",
+    b"visit",
+    b"check",
+    b"checked",
+    b"click",
+    b"log",
+    b"logged",
+    b"sign",
+    b"signed",
+    b"order",
+    b"ordered",
+    b"bought",
+    b"shop",
+    b"shopping",
+    b"available",
+    b"found",
+    b"find",
+    b"listed",
+    b"posted",
+    b"up",
+    b"both",
+    b"email",
+    b"mail",
+    b"reach",
+    b"write",
+    b"contact",
+    b"address",
+    b"and",
+    b"or",
+    b"but",
+    b"just",
+    b"also",
+    b"directly",
+];
+
+/// An e-mail address said out loud: `john dot smith at gmail dot com`, `j o h n at
+/// example dot org`, `jane_doe at outlook.com`. The local part is not an ordinary word that
+/// stands before "at" in a sentence.
+pub(super) fn spelled_email(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
+    if before(hay, start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'@')
+        || after(hay, end).is_some_and(|b| b.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let m = &hay[start..end];
+    let at = m.windows(4).position(|w| w.eq_ignore_ascii_case(b" at "))?;
+    let local = &m[..at];
+    // A one-word local part must not be an ordinary word ("look at", "me at").
+    if !local.contains(&b' ') && !local.contains(&b'.') {
+        let lower = local.to_ascii_lowercase();
+        if NOT_LOCAL.contains(&lower.as_slice()) {
+            return None;
+        }
+    }
+    // The last word of a multi-word local part neither ("email me at ...").
+    let last = local.rsplit(|&b| b == b' ').next()?.to_ascii_lowercase();
+    if NOT_LOCAL.contains(&last.as_slice()) {
+        return None;
+    }
+    Verdict::keep(start, end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

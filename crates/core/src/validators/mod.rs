@@ -114,6 +114,7 @@ validators! {
     Mac => "mac", net::mac, "MAC address: six octets with one separator style, not all-zero or broadcast.";
     Email => "email", contact::email, "Email address: local part and a domain with a real top-level label.";
     Phone => "phone", contact::phone, "Phone number: E.164 country plans, NANP, and national plans (UK, IE, DE, FR, ES, NL, IN, AU, BR).";
+    SpelledEmail => "spelled_email", contact::spelled_email, "Email address said out loud (\"john dot smith at gmail dot com\"): the part before \"at\" is not an ordinary word of a sentence.";
     Url => "url", contact::url, "URL: scored high only with credentials or personal query parameters.";
     GithubToken => "github_token", secrets::github_token, "GitHub token: prefix, length and embedded CRC32 checksum.";
     Jwt => "jwt", secrets::jwt, "JSON Web Token: three base64url segments whose header decodes to JSON with `alg`.";
