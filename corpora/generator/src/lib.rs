@@ -657,9 +657,460 @@ fn log(r: &mut Rng, d: &mut Doc, _held_out: bool) {
     }
 }
 
+const US_STREETS: &[&str] = &[
+    "Maple",
+    "Oak",
+    "Cedar",
+    "Elm",
+    "Washington",
+    "Lincoln",
+    "Lakeview",
+    "Sunset",
+    "Hillcrest",
+    "Park",
+    "Highland",
+    "Willow",
+    "River",
+    "Church",
+    "Mill",
+    "Spring",
+    "Jackson",
+    "Franklin",
+    "Meadow Brook",
+    "Old Farm",
+    "Martin Luther King Jr",
+];
+const US_SUFFIX: &[&str] = &[
+    "Street",
+    "St",
+    "Avenue",
+    "Ave",
+    "Road",
+    "Rd",
+    "Drive",
+    "Dr",
+    "Lane",
+    "Ln",
+    "Boulevard",
+    "Blvd",
+    "Court",
+    "Ct",
+    "Place",
+    "Way",
+    "Terrace",
+    "Circle",
+    "Parkway",
+];
+const US_CITIES: &[(&str, &str)] = &[
+    ("Springfield", "IL"),
+    ("Austin", "TX"),
+    ("Portland", "OR"),
+    ("Columbus", "OH"),
+    ("San Diego", "CA"),
+    ("Raleigh", "NC"),
+    ("Denver", "CO"),
+    ("Boston", "MA"),
+    ("St. Louis", "MO"),
+    ("Tampa", "FL"),
+    ("Brooklyn", "NY"),
+    ("Madison", "WI"),
+];
+const UK_STREETS: &[&str] = &[
+    "Station", "High", "Victoria", "Mill", "Queens", "Kingsway", "Manor", "Chapel", "Albert",
+    "Priory", "Beech", "Orchard",
+];
+const UK_SUFFIX: &[&str] = &[
+    "Road", "Street", "Lane", "Close", "Gardens", "Avenue", "Crescent", "Grove", "Mews",
+];
+const UK_TOWNS: &[(&str, &str)] = &[
+    ("London", "SE1 7PB"),
+    ("Manchester", "M14 5RT"),
+    ("Leeds", "LS6 2AB"),
+    ("Bristol", "BS8 1TH"),
+    ("Glasgow", "G12 8QQ"),
+    ("Cardiff", "CF10 3AT"),
+    ("Norwich", "NR2 4PD"),
+];
+const DE_STREETS: &[&str] = &[
+    "Haupt", "Bahnhof", "Garten", "Schiller", "Goethe", "Linden", "Berg", "Kirch", "Wald",
+    "Mühlen", "Rosen",
+];
+const DE_CITIES: &[(&str, &str)] = &[
+    ("10115", "Berlin"),
+    ("80331", "München"),
+    ("50667", "Köln"),
+    ("20095", "Hamburg"),
+    ("70173", "Stuttgart"),
+    ("04109", "Leipzig"),
+];
+const FR_STREETS: &[&str] = &[
+    "rue de la Paix",
+    "rue Victor Hugo",
+    "avenue Jean Jaurès",
+    "boulevard Voltaire",
+    "rue du Moulin",
+    "place de la République",
+    "chemin des Vignes",
+    "rue Pasteur",
+];
+const FR_CITIES: &[(&str, &str)] = &[
+    ("75011", "Paris"),
+    ("69003", "Lyon"),
+    ("13001", "Marseille"),
+    ("31000", "Toulouse"),
+    ("44000", "Nantes"),
+];
+const ES_STREETS: &[&str] = &[
+    "Calle Mayor",
+    "Calle de Alcalá",
+    "Avenida de la Constitución",
+    "Calle Real",
+    "Paseo de Gracia",
+    "Calle del Sol",
+    "Avenida Diagonal",
+];
+const ES_CITIES: &[(&str, &str)] = &[
+    ("28013", "Madrid"),
+    ("08007", "Barcelona"),
+    ("41001", "Sevilla"),
+    ("46002", "Valencia"),
+];
+const NL_STREETS: &[&str] = &[
+    "Keizersgracht",
+    "Kalverstraat",
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Stationsweg",
+    "Molenlaan",
+    "Beukenlaan",
+];
+const NL_CITIES: &[(&str, &str)] = &[
+    ("1015 CJ", "Amsterdam"),
+    ("3511 LX", "Utrecht"),
+    ("2511 BT", "Den Haag"),
+    ("3011 AD", "Rotterdam"),
+];
+const IE_STREETS: &[&str] = &[
+    "Main Street",
+    "Church Road",
+    "Harbour View",
+    "Strand Road",
+    "Patrick Street",
+    "Green Lane",
+];
+const IE_PLACES: &[&str] = &[
+    "Dublin 4, D04 K7W2",
+    "Dublin 8, D08 YX29",
+    "Cork, T12 R2NC",
+    "Co. Galway, H91 E2KX",
+    "Limerick, V94 T9PX",
+];
+
+/// A street address in one of the layouts of its country. The test split alone has Dutch and
+/// Irish addresses and US addresses with a unit.
+fn address(r: &mut Rng, held_out: bool) -> String {
+    let n = r.range(1, 2400);
+    let small = r.range(1, 140);
+    match r.below(if held_out { 7 } else { 5 }) {
+        0 => {
+            let (city, st) = *r.pick(US_CITIES);
+            let street = format!("{n} {} {}", r.pick(US_STREETS), r.pick(US_SUFFIX));
+            let unit = if held_out && r.chance(40) {
+                format!(
+                    ", {} {}{}",
+                    r.pick(&["Apt", "Apt.", "Suite", "Unit"]),
+                    r.range(1, 40),
+                    r.pick(&["", "B", "C"])
+                )
+            } else {
+                String::new()
+            };
+            match r.below(3) {
+                0 => street,
+                1 => format!("{street}{unit}, {city}, {st} {}", r.digits(5)),
+                _ => format!(
+                    "{street}{unit}, {city}, {st} {}-{}",
+                    r.digits(5),
+                    r.digits(4)
+                ),
+            }
+        }
+        1 => {
+            let (town, pc) = *r.pick(UK_TOWNS);
+            let street = format!("{small} {} {}", r.pick(UK_STREETS), r.pick(UK_SUFFIX));
+            if r.chance(50) {
+                format!("{street}, {town} {pc}")
+            } else {
+                format!("{street}\n{town}\n{pc}")
+            }
+        }
+        2 => {
+            let (plz, city) = *r.pick(DE_CITIES);
+            let street = match r.below(3) {
+                0 => format!("{}straße {small}", r.pick(DE_STREETS)),
+                1 => format!(
+                    "{}str. {small}{}",
+                    r.pick(DE_STREETS),
+                    r.pick(&["", "a", "b"])
+                ),
+                _ => format!("{}weg {small}", r.pick(DE_STREETS)),
+            };
+            format!("{street}, {plz} {city}")
+        }
+        3 => {
+            let (cp, city) = *r.pick(FR_CITIES);
+            format!("{small} {}, {cp} {city}", r.pick(FR_STREETS))
+        }
+        4 => {
+            let (cp, city) = *r.pick(ES_CITIES);
+            let floor = if r.chance(50) {
+                format!(
+                    ", {}º {}",
+                    r.range(1, 8),
+                    r.pick(&["A", "B", "C", "izq", "dcha"])
+                )
+            } else {
+                String::new()
+            };
+            format!("{} {small}{floor}, {cp} {city}", r.pick(ES_STREETS))
+        }
+        5 => {
+            let (pc, city) = *r.pick(NL_CITIES);
+            format!("{} {small}, {pc} {city}", r.pick(NL_STREETS))
+        }
+        _ => format!("{small} {}, {}", r.pick(IE_STREETS), r.pick(IE_PLACES)),
+    }
+}
+
+const MONTHS_EN: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A birth date in one of the layouts people type.
+fn birth_date(r: &mut Rng) -> String {
+    let (y, m, d) = (r.range(1938, 2004), r.range(1, 12), r.range(1, 28));
+    let month = MONTHS_EN[(m - 1) as usize];
+    match r.below(7) {
+        0 => format!("{m:02}/{d:02}/{y}"),
+        1 => format!("{d}/{m}/{y}"),
+        2 => format!("{y}-{m:02}-{d:02}"),
+        3 => format!("{month} {d}, {y}"),
+        4 => format!("{d} {month} {y}"),
+        5 => format!("{d:02}.{m:02}.{y}"),
+        _ => format!("{m}/{d}/{:02}", y % 100),
+    }
+}
+
+const DIGIT_WORDS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+/// Digits said out loud: one word per digit, "oh" for some zeros, "double"/"triple" for
+/// repeats, a group left as digits now and then; groups separated by spaces or commas.
+fn speak_digits(r: &mut Rng, groups: &[&str]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for g in groups {
+        if r.chance(12) {
+            out.push((*g).to_string());
+            continue;
+        }
+        let b = g.as_bytes();
+        let mut words: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let d = usize::from(b[i] - b'0');
+            let run = b[i..].iter().take_while(|&&c| c == b[i]).count().min(3);
+            let word = if d == 0 && r.chance(60) {
+                "oh"
+            } else {
+                DIGIT_WORDS[d]
+            };
+            if run >= 2 && r.chance(70) {
+                let k = if run == 3 { "triple" } else { "double" };
+                words.push(format!("{k} {word}"));
+                i += run;
+            } else {
+                words.push(word.to_string());
+                i += 1;
+            }
+        }
+        out.push(words.join(" "));
+    }
+    let sep = if r.chance(30) { ", " } else { " " };
+    out.join(sep)
+}
+
+fn spoken_phone(r: &mut Rng) -> String {
+    let area = format!("{}{}{}", r.range(2, 9), r.range(0, 8), r.range(0, 9));
+    let exch = format!("{}{}", r.range(2, 9), r.digits(2));
+    let line = r.digits(4);
+    if r.chance(25) {
+        let mobile = format!("07{}", r.digits(3));
+        let rest = r.digits(6);
+        speak_digits(r, &[&mobile, &rest])
+    } else {
+        speak_digits(r, &[&area, &exch, &line])
+    }
+}
+
+fn spelled_email(r: &mut Rng, first: &str, last: &str) -> String {
+    let (f, l) = (first.to_lowercase(), last.to_lowercase());
+    let domain = match r.below(4) {
+        0 => "gmail dot com",
+        1 => "outlook dot com",
+        2 => "yahoo dot co dot uk",
+        _ => "icloud.com",
+    };
+    match r.below(4) {
+        0 => format!("{f} dot {l} at {domain}"),
+        1 => format!("{f} underscore {l} at {domain}"),
+        2 => {
+            let letters: Vec<String> = f.chars().map(String::from).collect();
+            format!("{} at {domain}", letters.join(" "))
+        }
+        _ => format!("{f}{l} at {domain}"),
+    }
+}
+
+/// A call transcript as a speech recogniser writes it: lower case, no punctuation, numbers
+/// said as words.
+fn call(r: &mut Rng, d: &mut Doc, held_out: bool) {
+    let agent = r.pick(AGENTS).to_lowercase();
+    let (f, l) = loop {
+        let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
+        if f.is_ascii() && l.chars().all(|c| c.is_ascii_alphabetic()) {
+            break (f.to_lowercase(), l.to_lowercase());
+        }
+    };
+    d.t("agent: thank you for calling customer care my name is ");
+    d.e("PERSON", &agent);
+    d.t(" who am i speaking with\ncustomer: hi yeah my name is ");
+    d.e("PERSON", &format!("{f} {l}"));
+    let _ = writeln!(
+        d.text,
+        " i'm calling about an order i placed like {} weeks ago",
+        r.pick(&["two", "three", "four"])
+    );
+    d.t("agent: i'm sorry to hear that can i get the order number\ncustomer: yeah the order number is ");
+    let order = r.digits(9);
+    let spoken_order = speak_digits(r, &[&order[..3], &order[3..6], &order[6..]]);
+    d.t(&spoken_order);
+    d.t("\nagent: thank you and for verification can you confirm your date of birth\ncustomer: sure it's ");
+    let (y, m, day) = (r.range(1940, 2003), r.range(1, 12), r.range(1, 28));
+    let month = MONTHS_EN[(m - 1) as usize].to_lowercase();
+    let dob = if r.chance(50) {
+        format!("{month} {day} {y}")
+    } else {
+        format!("{m}/{day}/{y}")
+    };
+    d.e("DATE_OF_BIRTH", &dob);
+    d.t("\nagent: perfect and what's the best number to reach you on\ncustomer: it's ");
+    d.e("PHONE_NUMBER", &spoken_phone(r));
+    d.t("\nagent: and the email on the account\ncustomer: ");
+    d.e("EMAIL_ADDRESS", &spelled_email(r, &f, &l));
+    d.t("\n");
+    if r.chance(50) {
+        d.t("agent: can you confirm the delivery address\ncustomer: yeah it's ");
+        let n = r.range(2, 980);
+        let street = r.pick(US_STREETS).to_lowercase();
+        let suffix = r.pick(&["street", "avenue", "road", "lane", "drive", "court"]);
+        d.e("STREET_ADDRESS", &format!("{n} {street} {suffix}"));
+        d.t(" apartment is fine they can leave it at the door\n");
+    }
+    if r.chance(40) {
+        d.t("agent: i can put the replacement on the card on file or a new card\ncustomer: new card please it's ");
+        let c: String = card(r).chars().filter(char::is_ascii_digit).collect();
+        let groups: Vec<&str> = if c.len() == 15 {
+            vec![&c[..4], &c[4..10], &c[10..]]
+        } else {
+            vec![&c[..4], &c[4..8], &c[8..12], &c[12..]]
+        };
+        d.e("CREDIT_CARD", &speak_digits(r, &groups));
+        d.t("\n");
+    }
+    if held_out && r.chance(30) {
+        d.t("agent: for the tax form i'll need your social security number\ncustomer: okay it's ");
+        let s: String = ssn(r).chars().filter(char::is_ascii_digit).collect();
+        d.e("US_SSN", &speak_digits(r, &[&s[..3], &s[3..5], &s[5..]]));
+        d.t("\n");
+    }
+    let _ = writeln!(
+        d.text,
+        "agent: alright i've sent the replacement it should arrive in {} to {} business days is there anything else\ncustomer: no that's it thanks {}",
+        r.pick(&["three", "five", "seven"]),
+        r.pick(&["five", "seven", "ten"]),
+        agent
+    );
+    let last = d.text.len() - 1 - agent.len();
+    d.spans.push((last, last + agent.len(), "PERSON"));
+}
+
+/// An account change by e-mail: a new address, a birth date for verification, and dates
+/// that are not birth dates.
+fn account_update(r: &mut Rng, d: &mut Doc, held_out: bool) {
+    d.t("Subject: Update my details\n\nHello,\n\nI moved last month, please change the delivery address on my account to ");
+    d.e("STREET_ADDRESS", &address(r, held_out));
+    d.t(". ");
+    match r.below(3) {
+        0 => {
+            d.t("For verification my date of birth is ");
+            d.e("DATE_OF_BIRTH", &birth_date(r));
+            d.t(".");
+        }
+        1 => {
+            d.t("DOB: ");
+            d.e("DATE_OF_BIRTH", &birth_date(r));
+            d.t(".");
+        }
+        _ => {
+            d.t("I was born on ");
+            d.e("DATE_OF_BIRTH", &birth_date(r));
+            d.t(", if you need it to find the account.");
+        }
+    }
+    let _ = write!(
+        d.text,
+        " My last order {} was placed on {} and the subscription renews on {}.",
+        order_no(r),
+        date(r),
+        date(r)
+    );
+    if r.chance(30) {
+        d.t(" The old address was ");
+        d.e("STREET_ADDRESS", &address(r, held_out));
+        d.t(".");
+    }
+    d.t("\n\nThanks,\n");
+    let (f, l) = (r.pick(FIRST).to_string(), r.pick(LAST).to_string());
+    d.e("PERSON", &format!("{f} {l}"));
+    d.t("\n");
+}
+
 type Template = fn(&mut Rng, &mut Doc, bool);
 /// Support exports are mostly conversations and tickets; application logs are a minority.
-const TEMPLATES: &[Template] = &[chat, chat, chat, ticket, ticket, note, note, log];
+const TEMPLATES: &[Template] = &[
+    chat,
+    chat,
+    chat,
+    ticket,
+    ticket,
+    note,
+    note,
+    log,
+    call,
+    account_update,
+];
 
 fn record(r: &mut Rng, held_out: bool) -> Doc {
     let mut d = Doc::default();

@@ -80,6 +80,10 @@ const SUFFIXES: &[(&str, bool)] = &[
     ("esplanade", true),
     ("parade", true),
     ("broadway", true),
+    ("view", true),
+    ("park", true),
+    ("heights", true),
+    ("vale", true),
 ];
 
 /// Street types written before the name (French, Spanish, Italian, Portuguese, Catalan).
@@ -195,6 +199,106 @@ const COUNTRIES: &[&str] = &[
 
 const DIRECTIONS: &[&str] = &[
     "n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west",
+];
+
+/// Lower-case words that may follow an address in a sentence ("I live at 17 Kingsley Gardens
+/// now"). Another lower-case word right after a bare street ("3 Main Street stores") makes it
+/// a name used as an adjective, not an address, unless context says otherwise.
+const FOLLOWERS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "and",
+    "or",
+    "is",
+    "was",
+    "for",
+    "to",
+    "please",
+    "but",
+    "which",
+    "where",
+    "near",
+    "by",
+    "with",
+    "since",
+    "until",
+    "now",
+    "instead",
+    "so",
+    "if",
+    "then",
+    "when",
+    "because",
+    "as",
+    "from",
+    "the",
+    "this",
+    "that",
+    "not",
+    "yesterday",
+    "today",
+    "tomorrow",
+    "last",
+    "next",
+    "before",
+    "after",
+    "are",
+    "were",
+    "has",
+    "had",
+    "have",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "he",
+    "she",
+    "thanks",
+    "thank",
+    "ok",
+    "okay",
+    "yeah",
+    "right",
+    "correct",
+    "building",
+    "house",
+    "home",
+    "flat",
+    "unit",
+    "suite",
+    "apt",
+    "apartment",
+    "door",
+    "entrance",
+    "address",
+    "there",
+    "here",
+    "also",
+    "too",
+    "again",
+    "back",
+    "just",
+    "only",
+    "still",
+    "though",
+    "while",
+    "via",
+    "off",
+    "opposite",
+    "behind",
+    "across",
+    "around",
+    "about",
+    "please",
+    "asap",
+    "instead",
+    "anymore",
+    "anyway",
+    "but",
+    "cheers",
+    "x",
 ];
 
 /// A word of the text: `start..end` without a trailing dot, `dot` when one follows.
@@ -550,7 +654,12 @@ fn unit(hay: &[u8], i: usize) -> Option<usize> {
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
         .count();
-    (1..=8).contains(&n).then_some(j + n)
+    // A unit number has a digit, or is a letter or two (`Flat B`); not a word ("apartment
+    // is fine").
+    let id = &hay[j..j + n];
+    let ok = (1..=8).contains(&n)
+        && (id.iter().any(u8::is_ascii_digit) || (n <= 2 && id.iter().all(u8::is_ascii_uppercase)));
+    ok.then_some(j + n)
 }
 
 /// A UK postcode at `i` (`SW1A 2AA`, `NW1 6XE`, `M1 1AE`); returns its end.
@@ -738,6 +847,33 @@ fn tail(hay: &[u8], mut end: usize) -> (usize, bool) {
     (end, postal)
 }
 
+/// For a surrogate: when `word` of a street is a name to replace, the part of it to keep
+/// (`""`, or a compound's ending: `straße` of `Hauptstraße`); `None` for suffixes, types,
+/// units, particles and directions, which stay.
+pub(crate) fn street_word_kept(word: &str) -> Option<&str> {
+    let l = word.to_lowercase();
+    let listed = SUFFIXES.iter().any(|(s, _)| *s == l)
+        || is_in(TYPES, &l)
+        || is_in(UNITS, &l)
+        || is_in(PARTICLES, &l)
+        || is_in(DIRECTIONS, &l);
+    if listed {
+        return None;
+    }
+    for ending in COMPOUND_ENDINGS {
+        if l.len() > ending.len() && l.ends_with(ending) {
+            // The ending as written, when lower-casing kept the byte offsets.
+            let cut = l.len() - ending.len();
+            return Some(if word.len() == l.len() {
+                word.get(cut..).unwrap_or(ending)
+            } else {
+                ending
+            });
+        }
+    }
+    Some("")
+}
+
 /// Finds street addresses in `hay` into `out`.
 pub(crate) fn find(hay: &[u8], out: &mut Vec<Found>) {
     let mut i = 0;
@@ -770,11 +906,24 @@ pub(crate) fn find(hay: &[u8], out: &mut Vec<Found>) {
                 Some((s, num_end, Evidence::Strong))
             });
         let Some((s, e, ev)) = street else { continue };
-        let (end, postal) = tail(hay, e);
+        let (mut end, postal) = tail(hay, e);
+        // A dot at the end is the sentence's (`... to 12 Main St. Thanks`).
+        if hay[end - 1] == b'.' {
+            end -= 1;
+        }
         if end - s > MAX_ADDRESS_LEN {
             continue;
         }
+        // "3 Main Street stores": the street names something else.
+        let adjective = !postal
+            && end == e
+            && after_space(hay, end)
+                .and_then(|j| word_at(hay, j))
+                .is_some_and(|w| {
+                    hay[w.start].is_ascii_lowercase() && !is_in(FOLLOWERS, &lower(hay, w))
+                });
         let score = match (ev, postal) {
+            _ if adjective => 0.4,
             (_, true) => 0.95,
             (Evidence::Strong, false) => 0.85,
             (Evidence::Abbreviated, false) => 0.75,
@@ -814,7 +963,8 @@ mod tests {
             spans("221B Baker Street\nLondon NW1 6XE\nUnited Kingdom"),
             ["221B Baker Street\nLondon NW1 6XE\nUnited Kingdom"]
         );
-        assert_eq!(spans("moved to 12 Main St. last week"), ["12 Main St."]);
+        assert_eq!(spans("moved to 12 Main St. last week"), ["12 Main St"]);
+        assert_eq!(spans("at 12 oak road apartment is fine"), ["12 oak road"]);
         assert_eq!(
             spans("at 350 5th Avenue, New York, NY 10118"),
             ["350 5th Avenue, New York, NY 10118"]
@@ -861,6 +1011,9 @@ mod tests {
         assert!(spans("called 3 times, Dr Smith said").is_empty());
         assert!(spans("version 2.5 St").is_empty());
         assert!(spans("we had 3 Way calls").is_empty());
+        let mut out = Vec::new();
+        find(b"We have 3 Main Street stores", &mut out);
+        assert!(out.iter().all(|f| f.score < 0.5));
         assert!(spans("").is_empty());
     }
 }

@@ -527,6 +527,9 @@ fn words(hay: &[u8], from: usize, to: usize, out: &mut Vec<Word>) {
 pub(crate) struct PersonScratch {
     words: Vec<Word>,
     infos: Vec<Info>,
+    /// The word after "and" that follows a name ("Sinéad Ní Bhriain and Joost van Dijk"):
+    /// a second name there has a weak cue.
+    coordinated: Option<usize>,
 }
 
 /// Which cue stands right before word `k` of the line.
@@ -563,6 +566,9 @@ impl PersonScratch {
         let gap = &hay[w[prev].end..w[k].start];
         if !gap_ok(gap) {
             return Cue::None;
+        }
+        if self.coordinated == Some(k) {
+            return Cue::Weak;
         }
         let pi = &self.infos[prev];
         // "Mr Okafor", "Mr. Okafor", "Agent Maria", "Hi Maria", "Dear, Maria": titles and roles
@@ -636,13 +642,26 @@ fn find_in_line(hay: &[u8], ls: usize, le: usize, s: &mut PersonScratch, out: &m
         let w = s.words[k];
         s.infos.push(info(&hay[w.start..w.end]));
     }
+    s.coordinated = None;
     let mut k = 0;
     while k < n {
         let w = s.words[k];
         let i = s.infos[k];
         if w.cap && !i.role && !i.title {
             let end = capitalised_run(hay, s, k);
+            let before = out.len();
             score_run(hay, s, k, end, ls, le, out);
+            // A name followed by "and" or "&" and another capitalised run.
+            let named = out[before..]
+                .last()
+                .is_some_and(|f| f.score >= 0.5 && f.end == s.words[end - 1].end);
+            if named && end + 1 < n {
+                let joiner = &hay[s.words[end].start..s.words[end].end];
+                let gap = &hay[s.words[end - 1].end..s.words[end].start];
+                if joiner == b"and" && gap == b" " {
+                    s.coordinated = Some(end + 1);
+                }
+            }
             k = end.max(k + 1);
             continue;
         }
@@ -838,18 +857,41 @@ fn lower_case_name(hay: &[u8], s: &PersonScratch, k: usize) -> Option<usize> {
     // there", "customer service") it is too common to trust without a gazetteer name.
     let prev = s.infos[k - 1];
     let weak_strong = prev.role || prev.greeting;
+    let trusted = strong && !weak_strong;
     let usable = |j: usize, head: bool| {
         let i = s.infos[j];
-        if !w[j].lower || i.role || i.title || i.particle || i.common {
+        if !w[j].lower || i.role || i.title || i.particle {
+            return false;
+        }
+        // A name that is also a word ("grace", "will") needs the strong cue ("my name is").
+        if i.common && !(trusted && i.name.first > 0.0) {
             return false;
         }
         if head {
-            i.name.first > 0.0 || (strong && !weak_strong && i.name.last > 0.0)
+            i.name.first > 0.0 || (trusted && i.name.last > 0.0)
         } else {
-            i.name.last > 0.0 || i.name.first > 0.0 || (strong && !weak_strong)
+            i.name.last > 0.0 || i.name.first > 0.0 || trusted
         }
     };
-    if !usable(k, true) {
+    // A first name outside the lists ("my name is kenji walsh") counts when a listed surname
+    // follows it.
+    let unlisted_head = || {
+        let i = s.infos[k];
+        trusted
+            && w[k].lower
+            && i.name.first == 0.0
+            && i.name.last == 0.0
+            && !i.common
+            && !i.role
+            && !i.title
+            && !i.particle
+            && k + 1 < w.len()
+            && hay[w[k].end..w[k + 1].start] == *b" "
+            && w[k + 1].lower
+            && s.infos[k + 1].name.last > 0.0
+            && !s.infos[k + 1].common
+    };
+    if !usable(k, true) && !unlisted_head() {
         return None;
     }
     let mut end = k + 1;

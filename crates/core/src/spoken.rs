@@ -234,6 +234,35 @@ fn runs(hay: &[u8], out: &mut Vec<Run>) {
     flush(&mut cur, &mut pending_tens, out);
 }
 
+/// The digits of `value` (ASCII) when all of it is one spoken number with at least one
+/// number word.
+pub(crate) fn digits_of(value: &[u8]) -> Option<Vec<u8>> {
+    if !value.iter().any(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut out = Vec::new();
+    runs(value, &mut out);
+    match out.as_slice() {
+        [r] if r.start == 0 && r.end == value.len() => {
+            Some(r.digits.iter().map(|d| d + b'0').collect())
+        }
+        _ => None,
+    }
+}
+
+/// The digits of `written` said out loud, one word each ("four one five ...").
+pub(crate) fn say_digits(written: &[u8]) -> Vec<u8> {
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let words: Vec<&str> = written
+        .iter()
+        .filter(|b| b.is_ascii_digit())
+        .map(|b| WORDS[usize::from(b - b'0')])
+        .collect();
+    words.join(" ").into_bytes()
+}
+
 /// Finds spoken numbers of `kind` in `hay` into `found`.
 pub(crate) fn find(hay: &[u8], kind: Kind, s: &mut SpokenScratch, found: &mut Vec<Found>) {
     if !s.done {

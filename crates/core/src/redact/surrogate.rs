@@ -111,9 +111,20 @@ pub(crate) fn make(
 
 /// One candidate in the format of `value`.
 fn draw(d: &mut Draw<'_>, entity: &str, value: &[u8], keep_more: bool) -> Option<Vec<u8>> {
+    // Said out loud ("four one five ...", "john dot smith at gmail dot com"): a written fake,
+    // said out loud again.
+    if let Some(digits) = crate::spoken::digits_of(value) {
+        let written = draw(d, entity, &digits, keep_more)?;
+        return Some(crate::spoken::say_digits(&written));
+    }
+    if entity == "EMAIL_ADDRESS" && !value.contains(&b'@') {
+        return Some(spelled_email(&email(d)));
+    }
     Some(match entity {
         "PERSON" => person(d, value),
         "EMAIL_ADDRESS" => email(d),
+        "DATE_OF_BIRTH" | "DATE_TIME" => date(d, value),
+        "STREET_ADDRESS" => address(d, value),
         "CREDIT_CARD" => card(d, value),
         "IBAN_CODE" => iban(d, value)?,
         "US_SSN" => ssn(d, value),
@@ -233,6 +244,100 @@ fn email(d: &mut Draw<'_>) -> Vec<u8> {
         .to_ascii_lowercase();
     let domain = d.pick(&["example.com", "example.net", "example.org"]);
     format!("{first}.{last}@{domain}").into_bytes()
+}
+
+/// `jane.doe@example.com` as said: `jane dot doe at example dot com`.
+fn spelled_email(written: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(written);
+    text.replace('@', " at ").replace('.', " dot ").into_bytes()
+}
+
+/// Another date in the same layout: a four-digit year from 1940 to 1999, two-digit years
+/// from 40 to 99, and day and month both from 1 to 12 (1 to 9 when written with one digit), so that either reading of a numeric
+/// date (day first or month first) is valid; a month name stays. Widths and zero padding
+/// stay.
+fn date(d: &mut Draw<'_>, value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        let n = value[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 {
+            out.push(value[i]);
+            i += 1;
+            continue;
+        }
+        let last = value[i + n..].iter().all(|b| !b.is_ascii_digit());
+        let four = value.windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
+        let number = match n {
+            4 => 1940 + d.below(60),
+            2 if last && !four => 40 + d.below(60),
+            1 => 1 + d.below(9),
+            _ => 1 + d.below(12),
+        };
+        let text = if n >= 2 {
+            format!("{number:0n$}")
+        } else {
+            number.to_string()
+        };
+        out.extend_from_slice(text.as_bytes());
+        i += n;
+    }
+    out
+}
+
+/// Another address in the same layout: every digit drawn (a leading digit stays non-zero),
+/// the street's name words replaced by census surnames in the same case (a German or Dutch
+/// compound keeps its ending: `Hauptstraße` becomes `Millerstraße`); suffixes, unit
+/// designators, city, state and country stay.
+fn address(d: &mut Draw<'_>, value: &[u8]) -> Vec<u8> {
+    // The street is the first part, up to a comma or line break.
+    let street_end = value
+        .iter()
+        .position(|&b| b == b',' || b == b'\n')
+        .unwrap_or(value.len());
+    let mut out = Vec::with_capacity(value.len() + 8);
+    let mut i = 0;
+    while i < value.len() {
+        let b = value[i];
+        if b.is_ascii_digit() {
+            let first = i == 0 || !value[i - 1].is_ascii_digit();
+            out.push(if first && b != b'0' {
+                b'1' + d.below(9) as u8
+            } else {
+                d.digit()
+            });
+            i += 1;
+            continue;
+        }
+        let word_len = value[i..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphabetic() || c >= 0x80)
+            .count();
+        if word_len == 0 {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let word = &value[i..i + word_len];
+        let text = String::from_utf8_lossy(word);
+        if i < street_end {
+            if let Some(kept) = crate::address::street_word_kept(&text) {
+                let surname = title(d.pick(crate::person::common_names(false)));
+                let stem = if text.chars().next().is_some_and(char::is_lowercase) {
+                    surname.to_lowercase()
+                } else {
+                    surname
+                };
+                out.extend_from_slice(stem.as_bytes());
+                out.extend_from_slice(kept.as_bytes());
+                i += word_len;
+                continue;
+            }
+        }
+        out.extend_from_slice(word);
+        i += word_len;
+    }
+    out
 }
 
 /// The issuer prefix (first six digits) stays, the account digits are drawn and the last
@@ -428,5 +533,48 @@ mod tests {
         assert_eq!(s, s.to_lowercase());
         let s = String::from_utf8(make(&k, "PERSON", &by(None), b"Maria").unwrap()).unwrap();
         assert!(s.chars().next().unwrap().is_uppercase() && !s.contains(' '));
+    }
+
+    #[test]
+    fn dates_addresses_and_spoken_forms_keep_their_layout() {
+        let k = key();
+        let fake = |entity: &str, v: &str| {
+            String::from_utf8(make(&k, entity, &by(None), v.as_bytes()).unwrap()).unwrap()
+        };
+        let shape = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_ascii_digit() { '9' } else { c })
+                .collect()
+        };
+        for v in [
+            "03/15/1986",
+            "1986-03-15",
+            "4/7/92",
+            "14 March 1979",
+            "15.03.1986",
+        ] {
+            let f = fake("DATE_OF_BIRTH", v);
+            assert_eq!(shape(&f), shape(v), "{v} -> {f}");
+            assert!(
+                crate::validators::dates::parse(f.as_bytes()).is_some(),
+                "{f}"
+            );
+        }
+        let f = fake(
+            "STREET_ADDRESS",
+            "742 Evergreen Terrace, Springfield, IL 62704",
+        );
+        assert!(f.ends_with(", Springfield, IL ") || f.contains(" Terrace, Springfield, IL "));
+        assert!(!f.contains("Evergreen"), "{f}");
+        let f = fake("STREET_ADDRESS", "Hauptstraße 12, 10115 Berlin");
+        assert!(f.contains("straße ") && !f.starts_with("Haupt"), "{f}");
+        let f = fake(
+            "PHONE_NUMBER",
+            "four one five five five five oh one three two",
+        );
+        let digits = crate::spoken::digits_of(f.as_bytes()).unwrap();
+        assert!(digits.starts_with(b"415555"), "{f}");
+        let f = fake("EMAIL_ADDRESS", "john dot smith at gmail dot com");
+        assert!(f.contains(" at example dot ") && !f.contains('@'), "{f}");
     }
 }
