@@ -205,6 +205,10 @@ struct EvalArgs {
     /// Write predictions as JSON Lines in the corpus format, one line per record.
     #[arg(long, value_name = "FILE")]
     write_predictions: Option<PathBuf>,
+    /// Score another tool's predictions (JSON Lines: `id` and `spans`) instead of running
+    /// the engine.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_predictions")]
+    predictions: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -611,7 +615,15 @@ fn eval(a: &EvalArgs) -> Result<u8> {
     if let Some(s) = a.engine.min_score {
         ev = ev.min_score(s);
     }
-    let report = ev.run(&records);
+    let report = match &a.predictions {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let preds = redactyl_eval::Predictions::parse_str(&path.display().to_string(), &text)?;
+            ev.score(&records, &preds)
+        }
+        None => ev.run(&records),
+    };
     if let Some(path) = &a.write_predictions {
         write_predictions(path, &records, &report)?;
     }
@@ -656,13 +668,22 @@ fn write_predictions(
 }
 
 fn print_report(out: &mut impl Write, r: &Report) -> Result<()> {
-    writeln!(
-        out,
-        "{} records, {:.2} MB scanned at {:.1} MB/s (single thread, scan time only)",
-        r.records,
-        r.bytes as f64 / 1e6,
-        r.mb_per_s()
-    )?;
+    if r.scan_seconds > 0.0 {
+        writeln!(
+            out,
+            "{} records, {:.2} MB scanned at {:.1} MB/s (single thread, scan time only)",
+            r.records,
+            r.bytes as f64 / 1e6,
+            r.mb_per_s()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} records, {:.2} MB (predictions read from a file, not timed)",
+            r.records,
+            r.bytes as f64 / 1e6
+        )?;
+    }
     writeln!(
         out,
         "{:<20} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>13} {:>13}",

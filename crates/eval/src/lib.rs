@@ -201,8 +201,9 @@ pub struct LabelReport {
     pub records: RecordCounts,
 }
 
-/// A prediction, as written with `--write-predictions`.
-#[derive(Clone, Debug, Serialize)]
+/// A prediction, as written with `--write-predictions` (another tool's predictions need only
+/// `start`, `end` and `label`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Prediction {
     /// Start byte offset.
     pub start: usize,
@@ -211,9 +212,63 @@ pub struct Prediction {
     /// Entity.
     pub label: String,
     /// Score.
+    #[serde(default)]
     pub score: f32,
     /// Rule id.
+    #[serde(default)]
     pub rule: String,
+}
+
+/// Predictions of another tool, by record id, read from JSON Lines in the corpus format
+/// (`{"id": ..., "spans": [{"start", "end", "label"}]}`).
+#[derive(Clone, Debug, Default)]
+pub struct Predictions {
+    by_id: HashMap<String, Vec<Prediction>>,
+}
+
+impl Predictions {
+    /// Parses JSON Lines; blank lines are skipped.
+    ///
+    /// # Errors
+    /// On a line that is not an object with an `id` and `spans`, or a repeated id.
+    pub fn parse_str(source: &str, text: &str) -> Result<Predictions, CorpusError> {
+        #[derive(Deserialize)]
+        struct Line {
+            id: String,
+            #[serde(default)]
+            spans: Vec<Prediction>,
+        }
+        let mut by_id = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let err = |message: String| CorpusError {
+                source: source.to_string(),
+                line: i + 1,
+                message,
+            };
+            let l: Line = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+            if by_id.insert(l.id.clone(), l.spans).is_some() {
+                return Err(err(format!("record '{}' appears twice", l.id)));
+            }
+        }
+        Ok(Predictions { by_id })
+    }
+
+    /// The predictions for record `id` (none when the tool wrote no line for it).
+    pub fn get(&self, id: &str) -> &[Prediction] {
+        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The distinct labels predicted.
+    pub fn labels(&self) -> BTreeSet<String> {
+        self.by_id
+            .values()
+            .flatten()
+            .map(|p| p.label.clone())
+            .collect()
+    }
 }
 
 /// The result of an evaluation.
@@ -293,13 +348,6 @@ impl<'e> Evaluator<'e> {
         self
     }
 
-    fn scored(&self, label: &str) -> bool {
-        match &self.labels {
-            Some(l) => l.contains(label),
-            None => self.engine.entities().contains(&label),
-        }
-    }
-
     /// Evaluates the records.
     pub fn run(&self, records: &[Record]) -> Report {
         let mut report = Report::default();
@@ -309,12 +357,14 @@ impl<'e> Evaluator<'e> {
             None => ScanOptions::new(),
         };
         let mut scoped_opts: HashMap<Vec<String>, ScanOptions> = HashMap::new();
+        let known: BTreeSet<String> = self
+            .engine
+            .entities()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         for rec in records {
-            let scope: Option<Vec<String>> = rec
-                .meta
-                .as_ref()
-                .and_then(|m| m.eval_labels.clone())
-                .map(|ls| ls.iter().map(|l| self.mapped(l)).collect());
+            let scope = self.scope(rec);
             let opts = match &scope {
                 Some(s) => scoped_opts
                     .entry(s.clone())
@@ -326,10 +376,6 @@ impl<'e> Evaluator<'e> {
                 .engine
                 .scan_with(&mut scratch, rec.text.as_bytes(), opts);
             report.scan_seconds += t.elapsed().as_secs_f64();
-            report.bytes += rec.text.len();
-            report.records += 1;
-            let in_scope =
-                |l: &str| self.scored(l) && scope.as_ref().is_none_or(|s| s.iter().any(|x| x == l));
             let preds: Vec<Prediction> = found
                 .iter()
                 .map(|f| Prediction {
@@ -340,61 +386,118 @@ impl<'e> Evaluator<'e> {
                     rule: f.rule_id().to_string(),
                 })
                 .collect();
-            let gold: Vec<Span> = rec
-                .spans
-                .iter()
-                .map(|s| Span {
-                    start: s.start,
-                    end: s.end,
-                    label: self.mapped(&s.label),
-                })
-                .collect();
-            let mut labels: BTreeSet<&str> = BTreeSet::new();
-            labels.extend(
-                gold.iter()
-                    .map(|s| s.label.as_str())
-                    .filter(|l| in_scope(l)),
-            );
-            labels.extend(
-                preds
-                    .iter()
-                    .map(|p| p.label.as_str())
-                    .filter(|l| in_scope(l)),
-            );
-            if let Some(s) = &scope {
-                labels.extend(s.iter().map(String::as_str).filter(|l| self.scored(l)));
-            }
-            for label in labels {
-                let g: Vec<(usize, usize)> = gold
-                    .iter()
-                    .filter(|s| s.label == label)
-                    .map(|s| (s.start, s.end))
-                    .collect();
-                let p: Vec<(usize, usize)> = preds
-                    .iter()
-                    .filter(|s| s.label == label)
-                    .map(|s| (s.start, s.end))
-                    .collect();
-                let entry = report.labels.entry(label.to_string()).or_default();
-                add_counts(&mut entry.overlap, &g, &p, overlaps);
-                add_counts(&mut entry.exact, &g, &p, |a, b| a == b);
-                if scope.is_some() {
-                    let r = &mut entry.records;
-                    if g.is_empty() {
-                        r.negative += 1;
-                        r.negative_flagged += usize::from(!p.is_empty());
-                    } else {
-                        r.positive += 1;
-                        let all = g.iter().all(|gs| p.iter().any(|ps| overlaps(*gs, *ps)));
-                        r.positive_found += usize::from(all);
-                    }
-                }
-            }
-            if self.keep_predictions {
-                report.predictions.push((rec.id.clone(), preds));
-            }
+            self.score_record(&mut report, rec, scope.as_deref(), preds, &known);
         }
         report
+    }
+
+    /// Scores another tool's predictions against the records, the same way as [`run`]
+    /// scores the engine's (no time is measured). Without [`Evaluator::labels`], the labels
+    /// scored are those the tool predicted. In records scoped with `eval_labels`, predictions
+    /// of other labels are left out, as the engine would not look for them.
+    ///
+    /// [`run`]: Evaluator::run
+    pub fn score(&self, records: &[Record], predictions: &Predictions) -> Report {
+        let mut report = Report::default();
+        let known = predictions.labels();
+        for rec in records {
+            let scope = self.scope(rec);
+            let preds: Vec<Prediction> = predictions
+                .get(&rec.id)
+                .iter()
+                .filter(|p| scope.as_ref().is_none_or(|s| s.contains(&p.label)))
+                .cloned()
+                .collect();
+            self.score_record(&mut report, rec, scope.as_deref(), preds, &known);
+        }
+        report
+    }
+
+    /// The labels a record is scoped to, mapped.
+    fn scope(&self, rec: &Record) -> Option<Vec<String>> {
+        rec.meta
+            .as_ref()
+            .and_then(|m| m.eval_labels.clone())
+            .map(|ls| ls.iter().map(|l| self.mapped(l)).collect())
+    }
+
+    /// Whether `label` is scored: the chosen labels, or else those the predictor knows.
+    fn scored(&self, label: &str, known: &BTreeSet<String>) -> bool {
+        match &self.labels {
+            Some(l) => l.contains(label),
+            None => known.contains(label),
+        }
+    }
+
+    fn score_record(
+        &self,
+        report: &mut Report,
+        rec: &Record,
+        scope: Option<&[String]>,
+        preds: Vec<Prediction>,
+        known: &BTreeSet<String>,
+    ) {
+        report.bytes += rec.text.len();
+        report.records += 1;
+        let in_scope =
+            |l: &str| self.scored(l, known) && scope.is_none_or(|s| s.iter().any(|x| x == l));
+        let gold: Vec<Span> = rec
+            .spans
+            .iter()
+            .map(|s| Span {
+                start: s.start,
+                end: s.end,
+                label: self.mapped(&s.label),
+            })
+            .collect();
+        let mut labels: BTreeSet<&str> = BTreeSet::new();
+        labels.extend(
+            gold.iter()
+                .map(|s| s.label.as_str())
+                .filter(|l| in_scope(l)),
+        );
+        labels.extend(
+            preds
+                .iter()
+                .map(|p| p.label.as_str())
+                .filter(|l| in_scope(l)),
+        );
+        if let Some(s) = scope {
+            labels.extend(
+                s.iter()
+                    .map(String::as_str)
+                    .filter(|l| self.scored(l, known)),
+            );
+        }
+        for label in labels {
+            let g: Vec<(usize, usize)> = gold
+                .iter()
+                .filter(|s| s.label == label)
+                .map(|s| (s.start, s.end))
+                .collect();
+            let p: Vec<(usize, usize)> = preds
+                .iter()
+                .filter(|s| s.label == label)
+                .map(|s| (s.start, s.end))
+                .collect();
+            let entry = report.labels.entry(label.to_string()).or_default();
+            add_counts(&mut entry.overlap, &g, &p, overlaps);
+            add_counts(&mut entry.exact, &g, &p, |a, b| a == b);
+            if scope.is_some() {
+                let r = &mut entry.records;
+                if g.is_empty() {
+                    r.negative += 1;
+                    r.negative_flagged += usize::from(!p.is_empty());
+                } else {
+                    r.positive += 1;
+                    let all = g.iter().all(|gs| p.iter().any(|ps| overlaps(*gs, *ps)));
+                    r.positive_found += usize::from(all);
+                }
+            }
+        }
+        if self.keep_predictions {
+            report.predictions.push((rec.id.clone(), preds));
+        }
     }
 
     fn mapped(&self, label: &str) -> String {
@@ -473,6 +576,35 @@ mod tests {
         // Record "n": scoped to emails with none in gold, flagged.
         assert_eq!(l.records.negative, 1);
         assert_eq!(l.records.negative_flagged, 1);
+    }
+
+    #[test]
+    fn another_tools_predictions_are_scored_alike() {
+        let recs = corpus(concat!(
+            r#"{"id":"1","text":"Maria Garcia paid","spans":[{"start":0,"end":12,"label":"PERSON"}]}"#,
+            "\n",
+            r#"{"id":"2","text":"no names here","spans":[]}"#,
+            "\n",
+            r#"{"id":"3","text":"Ann and Bob","spans":[{"start":0,"end":3,"label":"PERSON"},{"start":8,"end":11,"label":"PERSON"}]}"#
+        ));
+        let preds = Predictions::parse_str(
+            "p",
+            concat!(
+                r#"{"id":"1","spans":[{"start":0,"end":5,"label":"PERSON"}]}"#,
+                "\n",
+                r#"{"id":"2","spans":[{"start":3,"end":8,"label":"PERSON"}]}"#
+            ),
+        )
+        .unwrap();
+        let e = Engine::builtin().unwrap();
+        let r = Evaluator::new(&e).score(&recs, &preds);
+        let l = r.label("PERSON").unwrap();
+        // Record 1: overlap hit, not exact; record 2: a false hit; record 3 (no line): 2 misses.
+        assert_eq!((l.overlap.tp, l.overlap.fp, l.overlap.fn_), (1, 1, 2));
+        assert_eq!((l.exact.tp, l.exact.fp, l.exact.fn_), (0, 2, 3));
+        assert_eq!(r.records, 3);
+        let dup = Predictions::parse_str("p", "{\"id\":\"1\"}\n{\"id\":\"1\"}").unwrap_err();
+        assert_eq!(dup.line, 2);
     }
 
     #[test]
