@@ -827,9 +827,12 @@ fn score_run(
     } else {
         0.3
     };
-    // "in Paris", "to Leon", "from United States": after a preposition of place, a run
-    // without a cue is more likely a place.
+    // "in Paris", "from United States": after a preposition of place, a run without a cue
+    // is more likely a place, unless it starts with a first name that is not also a place or
+    // a word ("said Felix to Linda").
+    let known_first = first.name.first >= 0.001 && !first.common;
     let score = if cue == Cue::None
+        && !known_first
         && a > 0
         && s.infos[a - 1].locative
         && hay[w[a - 1].end..w[a].start] == *b" "
