@@ -62,6 +62,9 @@ struct EngineArgs {
     /// Also run these rules that are off by default (e.g. date-time).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     enable: Vec<String>,
+    /// Leave out these rules (ids as `rules list` shows them).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    disable: Vec<String>,
 }
 
 impl EngineArgs {
@@ -76,7 +79,9 @@ impl EngineArgs {
         if !self.entities.is_empty() {
             b = b.entities(self.entities.iter().cloned());
         }
-        Ok(b.enable_rules(self.enable.iter().cloned()).build()?)
+        Ok(b.enable_rules(self.enable.iter().cloned())
+            .disable_rules(self.disable.iter().cloned())
+            .build()?)
     }
 }
 

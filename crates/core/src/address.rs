@@ -355,12 +355,61 @@ fn word_before(hay: &[u8], end: usize) -> Option<Word> {
     })
 }
 
-fn lower(hay: &[u8], w: Word) -> String {
-    String::from_utf8_lossy(&hay[w.start..w.end]).to_lowercase()
+/// A word in lower case (ASCII letters lowered; other characters as written), on the stack:
+/// words are lowered around every short digit run, so this must not allocate.
+struct Low {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Low {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::ops::Deref for Low {
+    type Target = str;
+    fn deref(&self) -> &str {
+        std::str::from_utf8(self.bytes()).unwrap_or("")
+    }
+}
+
+impl PartialEq<&str> for Low {
+    fn eq(&self, other: &&str) -> bool {
+        self.bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<Low> for &str {
+    fn eq(&self, other: &Low) -> bool {
+        self.as_bytes() == other.bytes()
+    }
+}
+
+/// The word in lower case; longer words than any listed one read as empty.
+fn lower(hay: &[u8], w: Word) -> Low {
+    let mut low = Low {
+        buf: [0; 24],
+        len: 0,
+    };
+    let src = &hay[w.start..w.end];
+    if let Some(dst) = low.buf.get_mut(..src.len()) {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = s.to_ascii_lowercase();
+        }
+        low.len = src.len();
+    }
+    low
 }
 
 fn is_in(list: &[&str], s: &str) -> bool {
-    list.contains(&s)
+    list.iter().any(|x| x.as_bytes() == s.as_bytes())
+}
+
+/// Whether a lowered word is in `list` (compares bytes, no UTF-8 check per entry).
+fn listed(list: &[&str], l: &Low) -> bool {
+    list.iter().any(|x| x.as_bytes() == l.bytes())
 }
 
 /// Whether a word starts with a capital letter (ASCII or not).
@@ -463,7 +512,7 @@ fn number_first(hay: &[u8], num_end: usize) -> Option<(usize, Evidence)> {
     // A type before the name (French, Spanish): `rue de la Paix`. `Avenue` and `Place` are
     // English suffixes too (`12 Avenue Road`): read as a type when written lower case.
     let english = SUFFIXES.iter().any(|(s, _)| *s == first_l);
-    if is_in(TYPES, &first_l) && (!english || hay[first.start].is_ascii_lowercase()) {
+    if listed(TYPES, &first_l) && (!english || hay[first.start].is_ascii_lowercase()) {
         if let Some(found) = named_after_type(hay, first) {
             return Some(found);
         }
@@ -491,7 +540,7 @@ fn number_first(hay: &[u8], num_end: usize) -> Option<(usize, Evidence)> {
                     // A direction after the suffix: `Ave NW`.
                     if let Some(d) = after_space(hay, end).and_then(|j| word_at(hay, j)) {
                         let dl = lower(hay, d);
-                        if is_in(DIRECTIONS, &dl) && hay[d.start].is_ascii_uppercase() {
+                        if listed(DIRECTIONS, &dl) && hay[d.start].is_ascii_uppercase() {
                             end = d.full_end();
                         }
                     }
@@ -502,7 +551,7 @@ fn number_first(hay: &[u8], num_end: usize) -> Option<(usize, Evidence)> {
         let name_like = if lower_case {
             !cap && hay[w.start].is_ascii_lowercase()
         } else {
-            cap || ordinal(hay, w) || (words > 0 && is_in(PARTICLES, &l))
+            cap || ordinal(hay, w) || (words > 0 && listed(PARTICLES, &l))
         };
         if !name_like {
             break;
@@ -534,7 +583,7 @@ fn named_after_type(hay: &[u8], ty: Word) -> Option<(usize, Evidence)> {
         let l = lower(hay, w);
         if capitalised(hay, w) || ordinal(hay, w) {
             end = Some(w.end);
-        } else if !is_in(PARTICLES, &l) && !l.starts_with("l'") && !l.starts_with("d'") {
+        } else if !listed(PARTICLES, &l) && !l.starts_with("l'") && !l.starts_with("d'") {
             break;
         }
         words += 1;
@@ -562,8 +611,12 @@ fn name_first(hay: &[u8], num_start: usize) -> Option<usize> {
         end -= 1;
     }
     let last = word_before(hay, end)?;
+    // Both layouts end in a capitalised name word (`Hauptstraße`, `Calle de Alcalá`).
+    if !capitalised(hay, last) {
+        return None;
+    }
     let l = lower(hay, last);
-    let cap = capitalised(hay, last);
+    let cap = true;
     // A compound street name: `Hauptstraße`, `Kalverstraat`, or a standalone `Straße` /
     // `Str.` after an adjective (`Berliner Straße`).
     if cap {
@@ -590,12 +643,12 @@ fn name_first(hay: &[u8], num_start: usize) -> Option<usize> {
     let mut named = false;
     for _ in 0..7 {
         let wl = lower(hay, w);
-        if is_in(TYPES, &wl) && capitalised(hay, w) {
+        if listed(TYPES, &wl) && capitalised(hay, w) {
             return named.then_some(w.start);
         }
         if capitalised(hay, w) {
             named = true;
-        } else if !is_in(PARTICLES, &wl) {
+        } else if !listed(PARTICLES, &wl) {
             return None;
         }
         w = w
@@ -632,14 +685,14 @@ fn unit(hay: &[u8], i: usize) -> Option<usize> {
         }
         return Some(end);
     }
-    if !is_in(UNITS, &l) {
+    if !listed(UNITS, &l) {
         return None;
     }
     // `PO` only as in `PO Box 12`.
     let mut j = w.full_end();
     if l == "po" {
         let bx = after_space(hay, j).and_then(|k| word_at(hay, k))?;
-        if !lower(hay, bx).eq("box") {
+        if lower(hay, bx) != "box" {
             return None;
         }
         j = bx.end;
@@ -742,17 +795,15 @@ fn city(hay: &[u8], i: usize) -> Option<usize> {
         let name = capitalised(hay, w)
             && !text.iter().any(u8::is_ascii_digit)
             && !text.iter().all(u8::is_ascii_uppercase);
-        if !(name || end.is_some() && is_in(PARTICLES, &l)) {
+        if !(name || end.is_some() && listed(PARTICLES, &l)) {
             break;
         }
         // `Co. Cork`, `St. Louis`.
-        end = Some(
-            if w.dot && matches!(l.as_str(), "co" | "st" | "ste" | "mt") {
-                w.full_end()
-            } else {
-                w.end
-            },
-        );
+        end = Some(if w.dot && matches!(&*l, "co" | "st" | "ste" | "mt") {
+            w.full_end()
+        } else {
+            w.end
+        });
         let Some(k) = after_space(hay, end.unwrap_or(w.end)) else {
             break;
         };
@@ -813,7 +864,7 @@ fn country(hay: &[u8], i: usize) -> Option<usize> {
     let mut words = 0;
     while let Some(w) = word_at(hay, j) {
         words += 1;
-        if words > 2 || !(capitalised(hay, w) || lower(hay, w) == "the") {
+        if words > 2 || !(capitalised(hay, w) || &*lower(hay, w) == "the") {
             break;
         }
         let l = String::from_utf8_lossy(&hay[i..w.end]).to_lowercase();
@@ -879,10 +930,9 @@ pub(crate) fn find(hay: &[u8], out: &mut Vec<Found>) {
     let mut i = 0;
     let mut last_end = 0;
     while i < hay.len() {
-        let Some(off) = hay[i..].iter().position(u8::is_ascii_digit) else {
+        let Some(start) = crate::engine::find_digit(hay, i) else {
             break;
         };
-        let start = i + off;
         let run = hay[start..]
             .iter()
             .take_while(|b| b.is_ascii_digit())
@@ -920,7 +970,7 @@ pub(crate) fn find(hay: &[u8], out: &mut Vec<Found>) {
             && after_space(hay, end)
                 .and_then(|j| word_at(hay, j))
                 .is_some_and(|w| {
-                    hay[w.start].is_ascii_lowercase() && !is_in(FOLLOWERS, &lower(hay, w))
+                    hay[w.start].is_ascii_lowercase() && !listed(FOLLOWERS, &lower(hay, w))
                 });
         let score = match (ev, postal) {
             _ if adjective => 0.4,

@@ -383,7 +383,7 @@ pub struct ExampleFailure {
 }
 
 /// The first ASCII digit at or after `from`.
-fn find_digit(h: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn find_digit(h: &[u8], from: usize) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let rest = h.get(from..)?;

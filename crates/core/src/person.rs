@@ -583,6 +583,10 @@ impl PersonScratch {
         {
             return Cue::Strong;
         }
+        // Every introduction ends in a word marked `intro_end`: most words end none.
+        if !pi.intro_end {
+            return Cue::None;
+        }
         for &(intro, strength) in INTRODUCTIONS {
             let n = intro.len();
             if k < n {

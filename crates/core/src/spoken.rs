@@ -48,190 +48,294 @@ impl SpokenScratch {
     }
 }
 
-fn unit(w: &[u8]) -> Option<u8> {
-    Some(match w {
-        b"zero" | b"oh" | b"o" => 0,
-        b"one" => 1,
-        b"two" => 2,
-        b"three" => 3,
-        b"four" => 4,
-        b"five" => 5,
-        b"six" => 6,
-        b"seven" => 7,
-        b"eight" => 8,
-        b"nine" => 9,
-        _ => return None,
-    })
+/// What one word of the text is, for reading numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Word {
+    /// zero/oh/o .. nine.
+    Unit(u8),
+    /// ten .. nineteen.
+    Teen(u8),
+    /// twenty .. ninety (the tens digit).
+    Tens(u8),
+    /// "double" or "triple": the next digit said 2 or 3 times.
+    Repeat(usize),
+    /// "hundred" (2 zeros) or "thousand" (3).
+    Zeros(usize),
+    /// "uh", "um", "er", "erm": a hesitation.
+    Filler,
+    /// A group of digits.
+    Digits,
+    Other,
 }
 
-fn teen(w: &[u8]) -> Option<u8> {
-    Some(match w {
-        b"ten" => 10,
-        b"eleven" => 11,
-        b"twelve" => 12,
-        b"thirteen" => 13,
-        b"fourteen" => 14,
-        b"fifteen" => 15,
-        b"sixteen" => 16,
-        b"seventeen" => 17,
-        b"eighteen" => 18,
-        b"nineteen" => 19,
-        _ => return None,
-    })
+/// Up to 8 bytes as a number, to match words with one integer comparison.
+const fn pack(s: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < s.len() {
+        k |= (s[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
 }
 
-fn tens(w: &[u8]) -> Option<u8> {
-    Some(match w {
-        b"twenty" => 2,
-        b"thirty" => 3,
-        b"forty" => 4,
-        b"fifty" => 5,
-        b"sixty" => 6,
-        b"seventy" => 7,
-        b"eighty" => 8,
-        b"ninety" => 9,
-        _ => return None,
-    })
-}
-
-/// One lower-cased word of the text.
-#[derive(Clone, Copy)]
-struct Tok {
-    start: usize,
-    end: usize,
-}
-
-/// Reads the next word (ASCII letters or digits) at or after `i`, and whether only joiners
-/// (spaces, `,`, `-`, `.`) stood between `i` and it.
-fn next_tok(hay: &[u8], mut i: usize) -> Option<(Tok, bool)> {
-    let mut joined = true;
-    while i < hay.len() && !hay[i].is_ascii_alphanumeric() {
-        if !matches!(hay[i], b' ' | b',' | b'-' | b'.' | b'\t') {
-            joined = false;
+/// Reads one word (ASCII letters or digits). Number words are matched on their packed lower
+/// case, so that an ordinary word costs a few byte operations.
+fn classify(w: &[u8]) -> Word {
+    if w[0].is_ascii_digit() {
+        return if w.iter().all(u8::is_ascii_digit) {
+            Word::Digits
+        } else {
+            Word::Other
+        };
+    }
+    if w.len() > 9 {
+        return Word::Other;
+    }
+    if w.len() == 9 {
+        return if w.eq_ignore_ascii_case(b"seventeen") {
+            Word::Teen(17)
+        } else {
+            Word::Other
+        };
+    }
+    let mut k = 0u64;
+    for (i, &b) in w.iter().enumerate() {
+        if !b.is_ascii_alphabetic() {
+            return Word::Other;
         }
-        i += 1;
+        k |= u64::from(b | 0x20) << (8 * i);
     }
-    if i >= hay.len() {
-        return None;
+    const ZERO: u64 = pack(b"zero");
+    const OH: u64 = pack(b"oh");
+    const O: u64 = pack(b"o");
+    const ONE: u64 = pack(b"one");
+    const TWO: u64 = pack(b"two");
+    const THREE: u64 = pack(b"three");
+    const FOUR: u64 = pack(b"four");
+    const FIVE: u64 = pack(b"five");
+    const SIX: u64 = pack(b"six");
+    const SEVEN: u64 = pack(b"seven");
+    const EIGHT: u64 = pack(b"eight");
+    const NINE: u64 = pack(b"nine");
+    const TEN: u64 = pack(b"ten");
+    const ELEVEN: u64 = pack(b"eleven");
+    const TWELVE: u64 = pack(b"twelve");
+    const THIRTEEN: u64 = pack(b"thirteen");
+    const FOURTEEN: u64 = pack(b"fourteen");
+    const FIFTEEN: u64 = pack(b"fifteen");
+    const SIXTEEN: u64 = pack(b"sixteen");
+    const EIGHTEEN: u64 = pack(b"eighteen");
+    const NINETEEN: u64 = pack(b"nineteen");
+    const TWENTY: u64 = pack(b"twenty");
+    const THIRTY: u64 = pack(b"thirty");
+    const FORTY: u64 = pack(b"forty");
+    const FIFTY: u64 = pack(b"fifty");
+    const SIXTY: u64 = pack(b"sixty");
+    const SEVENTY: u64 = pack(b"seventy");
+    const EIGHTY: u64 = pack(b"eighty");
+    const NINETY: u64 = pack(b"ninety");
+    const DOUBLE: u64 = pack(b"double");
+    const TRIPLE: u64 = pack(b"triple");
+    const HUNDRED: u64 = pack(b"hundred");
+    const THOUSAND: u64 = pack(b"thousand");
+    const UH: u64 = pack(b"uh");
+    const UM: u64 = pack(b"um");
+    const ER: u64 = pack(b"er");
+    const ERM: u64 = pack(b"erm");
+    match k {
+        ZERO | OH | O => Word::Unit(0),
+        ONE => Word::Unit(1),
+        TWO => Word::Unit(2),
+        THREE => Word::Unit(3),
+        FOUR => Word::Unit(4),
+        FIVE => Word::Unit(5),
+        SIX => Word::Unit(6),
+        SEVEN => Word::Unit(7),
+        EIGHT => Word::Unit(8),
+        NINE => Word::Unit(9),
+        TEN => Word::Teen(10),
+        ELEVEN => Word::Teen(11),
+        TWELVE => Word::Teen(12),
+        THIRTEEN => Word::Teen(13),
+        FOURTEEN => Word::Teen(14),
+        FIFTEEN => Word::Teen(15),
+        SIXTEEN => Word::Teen(16),
+        EIGHTEEN => Word::Teen(18),
+        NINETEEN => Word::Teen(19),
+        TWENTY => Word::Tens(2),
+        THIRTY => Word::Tens(3),
+        FORTY => Word::Tens(4),
+        FIFTY => Word::Tens(5),
+        SIXTY => Word::Tens(6),
+        SEVENTY => Word::Tens(7),
+        EIGHTY => Word::Tens(8),
+        NINETY => Word::Tens(9),
+        DOUBLE => Word::Repeat(2),
+        TRIPLE => Word::Repeat(3),
+        HUNDRED => Word::Zeros(2),
+        THOUSAND => Word::Zeros(3),
+        UH | UM | ER | ERM => Word::Filler,
+        _ => Word::Other,
     }
-    let start = i;
-    while i < hay.len() && hay[i].is_ascii_alphanumeric() {
-        i += 1;
-    }
-    // A word glued to non-ASCII letters is not an English number word.
-    if hay.get(i).is_some_and(|&b| b >= 0x80) || (start > 0 && hay[start - 1] >= 0x80) {
-        joined = false;
-    }
-    Some((Tok { start, end: i }, joined))
 }
 
-fn lower_into(buf: &mut [u8; 12], w: &[u8]) -> Option<usize> {
-    if w.len() > buf.len() {
-        return None;
-    }
-    for (d, s) in buf.iter_mut().zip(w) {
-        *d = s.to_ascii_lowercase();
-    }
-    Some(w.len())
+/// The run being read.
+#[derive(Default)]
+struct Reader {
+    cur: Run,
+    /// A multiplier waiting for its digit ("double", "triple").
+    repeat: usize,
+    /// A tens word waiting for a unit ("thirty" [two]).
+    tens: Option<u8>,
 }
 
-/// Finds every run of spoken digits.
+impl Reader {
+    /// Writes out a pending tens word as its two digits ("thirty" alone is 30).
+    fn settle(&mut self) {
+        if let Some(t) = self.tens.take() {
+            self.cur.digits.extend([t, 0]);
+        }
+    }
+
+    /// Ends the run; keeps it when it is spoken and long enough.
+    fn flush(&mut self, out: &mut Vec<Run>) {
+        self.settle();
+        if self.cur.spoken && (7..=MAX_DIGITS).contains(&self.cur.digits.len()) {
+            out.push(std::mem::take(&mut self.cur));
+        } else {
+            self.cur.digits.clear();
+            self.cur.spoken = false;
+            self.cur.end = 0;
+        }
+        self.repeat = 0;
+    }
+
+    /// Adds one word; `false` when it is not part of a number.
+    fn take(&mut self, w: &[u8], kind: Word) -> bool {
+        let d = &mut self.cur.digits;
+        match kind {
+            Word::Digits if w.len() <= MAX_DIGITS => {
+                self.settle();
+                self.cur.digits.extend(w.iter().map(|b| b - b'0'));
+            }
+            // A lone "o" is a letter, unless inside a number.
+            Word::Unit(0) if w.len() == 1 && d.is_empty() => return false,
+            Word::Unit(u) => {
+                match self.tens.take() {
+                    // "thirty two" is 32; "thirty oh" is 3, 0, 0.
+                    Some(t) if u == 0 => d.extend([t, 0, 0]),
+                    Some(t) => d.extend([t, u]),
+                    None => d.extend(std::iter::repeat_n(u, self.repeat.max(1))),
+                }
+                self.repeat = 0;
+                self.cur.spoken = true;
+            }
+            Word::Teen(t) => {
+                self.settle();
+                self.cur.digits.extend([t / 10, t % 10]);
+                self.cur.spoken = true;
+            }
+            Word::Tens(t) => {
+                self.settle();
+                self.tens = Some(t);
+                self.cur.spoken = true;
+            }
+            Word::Repeat(n) => {
+                self.settle();
+                self.repeat = n;
+                self.cur.spoken = true;
+            }
+            Word::Zeros(n) if !d.is_empty() || self.tens.is_some() => {
+                self.settle();
+                self.cur.digits.extend(std::iter::repeat_n(0, n));
+            }
+            // A hesitation inside a number.
+            Word::Filler if !d.is_empty() => {}
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Finds every run of spoken digits: number words and digit groups joined by spaces, `,`,
+/// `-` or `.` (at most three bytes of them).
 fn runs(hay: &[u8], out: &mut Vec<Run>) {
     out.clear();
-    let mut cur = Run::default();
-    // A multiplier waiting for its digit ("double", "triple").
-    let mut repeat = 0usize;
-    // A tens word waiting for a unit ("thirty" [two]).
-    let mut pending_tens: Option<u8> = None;
-    let mut last_end = 0usize;
+    let mut r = Reader::default();
+    // Where the last word ended.
+    let mut last_end = 0;
+    // The next place a word may start: the input's start, or after a space or line break.
+    // Outside a number only such words are looked at, and only their first byte unless it can
+    // start a number (a digit, or z, o, t, f, s, e, n, d): the scan jumps from space to space.
     let mut i = 0;
-    let mut buf = [0u8; 12];
-    let flush = |cur: &mut Run, pending: &mut Option<u8>, out: &mut Vec<Run>| {
-        if let Some(t) = pending.take() {
-            cur.digits.extend([t, 0]);
-        }
-        if cur.spoken && cur.digits.len() >= 7 && cur.digits.len() <= MAX_DIGITS {
-            out.push(std::mem::take(cur));
-        }
-        *cur = Run::default();
-    };
-    while let Some((tok, joined)) = next_tok(hay, i) {
-        i = tok.end;
-        let w = &hay[tok.start..tok.end];
-        if !joined || tok.start - last_end > 3 {
-            flush(&mut cur, &mut pending_tens, out);
-            repeat = 0;
-        }
-        let lw = lower_into(&mut buf, w).map(|n| &buf[..n]);
-        let mut took = true;
-        if w.iter().all(u8::is_ascii_digit) && w.len() <= MAX_DIGITS {
-            if let Some(t) = pending_tens.take() {
-                cur.digits.extend([t, 0]);
+    while i < hay.len() {
+        let at_word =
+            hay[i].is_ascii_alphanumeric() && (i == 0 || !hay[i - 1].is_ascii_alphanumeric());
+        let open = r.cur.end != 0;
+        let b = hay[i];
+        let can_start = b.is_ascii_digit()
+            || matches!(
+                b | 0x20,
+                b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'd'
+            );
+        if at_word && (open || can_start) {
+            let start = i;
+            let len = hay[start..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(hay.len() - start);
+            i = start + len;
+            if open {
+                // Words of one number are joined by at most three spaces, commas, dashes or
+                // dots.
+                let gap = &hay[last_end..start];
+                let joined = gap.len() <= 3
+                    && gap
+                        .iter()
+                        .all(|b| matches!(b, b' ' | b',' | b'-' | b'.' | b'\t'));
+                if !joined {
+                    r.flush(out);
+                }
             }
-            cur.digits.extend(w.iter().map(|b| b - b'0'));
-        } else if let Some(lw) = lw {
-            if let Some(u) = unit(lw).filter(|_| lw != b"o" || !cur.digits.is_empty()) {
-                if let Some(t) = pending_tens.take() {
-                    // "thirty two" is 32; "thirty oh" is 3, 0, 0.
-                    if u == 0 {
-                        cur.digits.extend([t, 0, 0]);
-                    } else {
-                        cur.digits.extend([t, u]);
+            last_end = i;
+            let w = &hay[start..i];
+            // A word glued to non-ASCII letters is not an English number word.
+            let glued =
+                hay.get(i).is_some_and(|&c| c >= 0x80) || (start > 0 && hay[start - 1] >= 0x80);
+            let kind = if glued { Word::Other } else { classify(w) };
+            if r.take(w, kind) {
+                if r.cur.end == 0 {
+                    r.cur.start = start;
+                }
+                r.cur.end = i;
+                if r.cur.digits.len() > MAX_DIGITS {
+                    // Too long to be one number: not reported.
+                    r.cur.spoken = false;
+                }
+            } else if r.cur.end != 0 {
+                r.flush(out);
+            }
+            if r.cur.end != 0 {
+                // Inside a number every word counts: go to the next one exactly.
+                match hay[i..].iter().position(u8::is_ascii_alphanumeric) {
+                    Some(off) => {
+                        i += off;
+                        continue;
                     }
-                } else {
-                    let n = repeat.max(1);
-                    cur.digits.extend(std::iter::repeat_n(u, n));
+                    None => break,
                 }
-                repeat = 0;
-                cur.spoken = true;
-            } else if let Some(t) = teen(lw) {
-                if let Some(p) = pending_tens.take() {
-                    cur.digits.extend([p, 0]);
-                }
-                cur.digits.extend([t / 10, t % 10]);
-                cur.spoken = true;
-            } else if let Some(t) = tens(lw) {
-                if let Some(p) = pending_tens.replace(t) {
-                    cur.digits.extend([p, 0]);
-                }
-                cur.spoken = true;
-            } else if lw == b"double" || lw == b"triple" {
-                if let Some(p) = pending_tens.take() {
-                    cur.digits.extend([p, 0]);
-                }
-                repeat = if lw == b"double" { 2 } else { 3 };
-                cur.spoken = true;
-            } else if (lw == b"hundred" || lw == b"thousand") && !cur.digits.is_empty() {
-                if let Some(p) = pending_tens.take() {
-                    cur.digits.extend([p, 0]);
-                }
-                let zeros = if lw == b"hundred" { 2 } else { 3 };
-                cur.digits.extend(std::iter::repeat_n(0, zeros));
-            } else if matches!(lw, b"uh" | b"um" | b"er" | b"erm") && !cur.digits.is_empty() {
-                // A hesitation inside a number.
-            } else {
-                took = false;
             }
-        } else {
-            took = false;
+        } else if open && at_word {
+            // A word that cannot continue the number either ends it.
+            r.flush(out);
         }
-        if took {
-            if cur.end == 0 {
-                cur.start = tok.start;
-            }
-            cur.end = tok.end;
-            last_end = tok.end;
-            if cur.digits.len() > MAX_DIGITS {
-                // Too long to be one number: not reported.
-                cur.spoken = false;
-            }
-        } else {
-            flush(&mut cur, &mut pending_tens, out);
-            repeat = 0;
-            last_end = tok.end;
+        match memchr::memchr2(b' ', b'\n', &hay[i..]) {
+            Some(off) => i += off + 1,
+            None => break,
         }
     }
-    flush(&mut cur, &mut pending_tens, out);
+    r.flush(out);
 }
 
 /// The digits of `value` (ASCII) when all of it is one spoken number with at least one
