@@ -127,7 +127,42 @@ const TYPES: &[&str] = &[
 const COMPOUND_ENDINGS: &[&str] = &[
     "straße", "strasse", "str", "weg", "gasse", "allee", "platz", "damm", "ufer", "chaussee",
     "straat", "gracht", "laan", "plein", "kade", "singel", "dijk", "steeg", "markt", "gatan",
-    "vägen", "vej", "gade", "veien", "vegen", "katu",
+    "vägen", "vej", "gade", "veien", "vegen", "katu", "kai", "graben", "brücke",
+];
+
+/// German street names that start with a preposition (`Am Sandtorkai 37`, `An der Alster 5`,
+/// `Unter den Linden 77`), read name first only.
+const DE_PREFIXES: &[&str] = &[
+    "am", "an", "im", "auf", "zum", "zur", "unter", "hinter", "vor", "in", "bei",
+];
+
+/// Capitalised German words after such a preposition that are dates, not streets
+/// (`Am Montag 5 Pakete`).
+const NOT_STREETS: &[&str] = &[
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "januar",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+    "ende",
+    "anfang",
+    "wochenende",
+    "morgen",
+    "abend",
 ];
 
 /// Words between a type and the name (`rue de la Paix`, `Calle de Alcalá`, `Via dei Mille`).
@@ -638,13 +673,16 @@ fn name_first(hay: &[u8], num_start: usize) -> Option<usize> {
             return capitalised(hay, prev).then_some(prev.start);
         }
     }
-    // A type word up to six words back: `Calle de Alcalá`, `Via Roma`.
+    // A type word up to six words back: `Calle de Alcalá`, `Via Roma`, `Am Sandtorkai`.
     let mut w = last;
     let mut named = false;
     for _ in 0..7 {
         let wl = lower(hay, w);
         if listed(TYPES, &wl) && capitalised(hay, w) {
             return named.then_some(w.start);
+        }
+        if listed(DE_PREFIXES, &wl) && capitalised(hay, w) && named {
+            return (!listed(NOT_STREETS, &lower(hay, last))).then_some(w.start);
         }
         if capitalised(hay, w) {
             named = true;

@@ -386,6 +386,32 @@ const NOT_PERSON_AFTER: &[&str] = &[
     "center",
     "centre",
     "church",
+    // Job titles after a name-like run ("Customer Experience Lead", "Account Manager").
+    "lead",
+    "manager",
+    "director",
+    "officer",
+    "specialist",
+    "team",
+    "support",
+    "services",
+    "service",
+    "experience",
+    "operations",
+    "department",
+    "dept",
+    "coordinator",
+    "representative",
+    "supervisor",
+    "assistant",
+    "executive",
+    "engineer",
+    "analyst",
+    "desk",
+    "success",
+    "relations",
+    "administrator",
+    "consultant",
     "strasse",
     "straße",
     "weg",
@@ -768,8 +794,14 @@ fn score_run(
         before.is_empty() || (before.first() == Some(&b'[') && before.last() == Some(&b']'));
     // Without a role before it, a line-start label is a name only when the gazetteer knows
     // it ("Maria:", not "Subject:").
+    // In a time-stamped transcript ("[09:14] Priya Natarajan:") two or more capitalised words
+    // before the colon are a speaker, known to the gazetteer or not.
+    let stamped = before.first() == Some(&b'[') && before.last() == Some(&b']');
+    let speaker_words = n >= 2 && run.iter().all(|i| !i.common && !i.role && !i.header);
     if after.first() == Some(&b':')
-        && (cue == Cue::Strong || (starts_line && first.name.first > 0.0 && !first.common))
+        && (cue == Cue::Strong
+            || (starts_line && first.name.first > 0.0 && !first.common)
+            || (stamped && speaker_words))
     {
         cue = Cue::Strong;
     }
