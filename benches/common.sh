@@ -17,3 +17,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? 
 
 # The CPU model, for the report line.
 cpu_model() { grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'; }
+
+# The rules for names, places, birth dates and speech: recognizers and context-bound patterns
+# that the structured rule pack (and ripgrep) does without. Same list as benches/benches/scan.rs.
+UNSTRUCTURED_RULES=person,street-address,postal-code,date-of-birth,spoken-phone,spoken-card,spoken-ssn,spelled-email
