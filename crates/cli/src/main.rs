@@ -214,9 +214,31 @@ struct EvalArgs {
     /// the engine.
     #[arg(long, value_name = "FILE", conflicts_with = "write_predictions")]
     predictions: Option<PathBuf>,
-    /// Print the report as JSON.
+    /// Print the report as JSON (same as --format json).
     #[arg(long)]
     json: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+    format: EvalFormat,
+    /// Rename gold labels from a TOML file: `[labels]` with `FROM = "TO"` lines.
+    #[arg(long, value_name = "FILE")]
+    label_map_file: Option<PathBuf>,
+    /// Gate: exit 1 when LABEL's F1 (overlap matching) is below X (repeatable).
+    #[arg(long = "min-f1", value_name = "LABEL=X")]
+    min_f1: Vec<String>,
+    /// Gate: exit 1 when the share of gold PII bytes no finding covers is above X.
+    #[arg(long, value_name = "X")]
+    max_leak: Option<f64>,
+    /// Gate: exit 1 when the share of non-PII bytes covered by findings is above X.
+    #[arg(long, value_name = "X")]
+    max_over_redaction: Option<f64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EvalFormat {
+    Table,
+    Json,
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -611,12 +633,18 @@ fn eval(a: &EvalArgs) -> Result<u8> {
     if !a.labels.is_empty() {
         ev = ev.labels(a.labels.iter().cloned());
     }
+    if let Some(path) = &a.label_map_file {
+        for (from, to) in read_label_map(path)? {
+            ev = ev.map_label(&from, &to);
+        }
+    }
     for m in &a.label_map {
         let Some((from, to)) = m.split_once('=') else {
             bail!("--label-map takes FROM=TO, got '{m}'");
         };
         ev = ev.map_label(from, to);
     }
+    let gates = Gates::parse(a)?;
     if let Some(s) = a.engine.min_score {
         ev = ev.min_score(s);
     }
@@ -634,14 +662,86 @@ fn eval(a: &EvalArgs) -> Result<u8> {
     }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        print_report(&mut out, &report)?;
+    match if a.json { EvalFormat::Json } else { a.format } {
+        EvalFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        EvalFormat::Table => print_report(&mut out, &report)?,
+        EvalFormat::Markdown => print_markdown(&mut out, &report)?,
     }
     out.flush()?;
-    Ok(0)
+    let failed = gates.check(&report);
+    for f in &failed {
+        eprintln!("redactyl eval: gate failed: {f}");
+    }
+    Ok(u8::from(!failed.is_empty()))
+}
+
+/// `[labels]` of a TOML file: gold label to the label it is scored as.
+fn read_label_map(path: &Path) -> Result<Vec<(String, String)>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        labels: std::collections::BTreeMap<String, String>,
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let f: File =
+        toml::from_str(&text).with_context(|| format!("{}: not a label map", path.display()))?;
+    Ok(f.labels.into_iter().collect())
+}
+
+/// CI gates on an evaluation.
+struct Gates {
+    min_f1: Vec<(String, f64)>,
+    max_leak: Option<f64>,
+    max_over: Option<f64>,
+}
+
+impl Gates {
+    fn parse(a: &EvalArgs) -> Result<Gates> {
+        let mut min_f1 = Vec::new();
+        for g in &a.min_f1 {
+            let parsed = g
+                .split_once('=')
+                .and_then(|(l, x)| Some((l.to_string(), x.parse::<f64>().ok()?)));
+            let Some(pair) = parsed else {
+                bail!("--min-f1 takes LABEL=X with X a number, got '{g}'");
+            };
+            min_f1.push(pair);
+        }
+        Ok(Gates {
+            min_f1,
+            max_leak: a.max_leak,
+            max_over: a.max_over_redaction,
+        })
+    }
+
+    /// What failed, one line each.
+    fn check(&self, r: &Report) -> Vec<String> {
+        let mut failed = Vec::new();
+        for (label, min) in &self.min_f1 {
+            match r.label(label) {
+                Some(l) if l.overlap.f1() >= *min => {}
+                Some(l) => failed.push(format!("{label} F1 {:.3} < {min}", l.overlap.f1())),
+                None => failed.push(format!("{label} was not scored (no gold span, no finding)")),
+            }
+        }
+        if let Some(max) = self.max_leak {
+            let leak = r.coverage.leak_rate();
+            if leak > max {
+                failed.push(format!("leak rate {leak:.4} > {max}"));
+            }
+        }
+        if let Some(max) = self.max_over {
+            let over = r.coverage.over_redaction_rate();
+            if over > max {
+                failed.push(format!("over-redaction rate {over:.4} > {max}"));
+            }
+        }
+        failed
+    }
 }
 
 fn write_predictions(
@@ -673,40 +773,28 @@ fn write_predictions(
 }
 
 fn print_report(out: &mut impl Write, r: &Report) -> Result<()> {
-    if r.scan_seconds > 0.0 {
-        writeln!(
-            out,
-            "{} records, {:.2} MB scanned at {:.1} MB/s (single thread, scan time only)",
-            r.records,
-            r.bytes as f64 / 1e6,
-            r.mb_per_s()
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{} records, {:.2} MB (predictions read from a file, not timed)",
-            r.records,
-            r.bytes as f64 / 1e6
-        )?;
-    }
+    writeln!(out, "{}", headline(r))?;
     writeln!(
         out,
-        "{:<20} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>13} {:>13}",
-        "LABEL", "GOLD", "PRED", "P", "R", "F1", "F2", "EXACT-F1", "POS FOUND", "NEG FLAGGED"
+        "{:<20} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>7} {:>13} {:>13}",
+        "LABEL",
+        "GOLD",
+        "PRED",
+        "P",
+        "R",
+        "F1",
+        "F2",
+        "EXACT-F1",
+        "LEAK",
+        "POS FOUND",
+        "NEG FLAGGED"
     )?;
     for (label, l) in &r.labels {
         let o = &l.overlap;
         let rec = &l.records;
-        let frac = |a: usize, b: usize| {
-            if b == 0 {
-                "-".to_string()
-            } else {
-                format!("{a}/{b}")
-            }
-        };
         writeln!(
             out,
-            "{:<20} {:>6} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8.3} {:>13} {:>13}",
+            "{:<20} {:>6} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8.3} {:>7.4} {:>13} {:>13}",
             label,
             o.found + o.fn_,
             o.tp + o.fp,
@@ -715,9 +803,99 @@ fn print_report(out: &mut impl Write, r: &Report) -> Result<()> {
             o.f1(),
             o.f2(),
             l.exact.f1(),
+            l.leak_rate(),
             frac(rec.positive_found, rec.positive),
             frac(rec.negative_flagged, rec.negative)
         )?;
     }
+    writeln!(out, "{}", coverage_line(r))?;
+    if r.confusion.len() > 1 {
+        writeln!(out, "confusion (gold -> predicted: count):")?;
+        for (g, row) in &r.confusion {
+            let cells: Vec<String> = row.iter().map(|(p, n)| format!("{p} {n}")).collect();
+            writeln!(out, "  {g:<20} -> {}", cells.join(", "))?;
+        }
+    }
+    if !r.rules.is_empty() {
+        writeln!(out, "rules (true / false positives):")?;
+        for (rule, c) in &r.rules {
+            writeln!(out, "  {rule:<28} {:>6} {:>6}", c.tp, c.fp)?;
+        }
+    }
+    Ok(())
+}
+
+fn frac(a: usize, b: usize) -> String {
+    if b == 0 {
+        "-".to_string()
+    } else {
+        format!("{a}/{b}")
+    }
+}
+
+fn headline(r: &Report) -> String {
+    if r.scan_seconds > 0.0 {
+        format!(
+            "{} records, {:.2} MB scanned at {:.1} MB/s (single thread, scan time only)",
+            r.records,
+            r.bytes as f64 / 1e6,
+            r.mb_per_s()
+        )
+    } else {
+        format!(
+            "{} records, {:.2} MB (predictions read from a file, not timed)",
+            r.records,
+            r.bytes as f64 / 1e6
+        )
+    }
+}
+
+fn coverage_line(r: &Report) -> String {
+    let c = &r.coverage;
+    format!(
+        "leak rate {:.4} ({} of {} gold PII bytes uncovered); over-redaction {:.4} ({} of {} other bytes covered)",
+        c.leak_rate(),
+        c.leaked_bytes,
+        c.gold_bytes,
+        c.over_redaction_rate(),
+        c.over_redacted_bytes,
+        c.clean_bytes
+    )
+}
+
+/// The same report as Markdown tables.
+fn print_markdown(out: &mut impl Write, r: &Report) -> Result<()> {
+    writeln!(
+        out,
+        "{}
+",
+        headline(r)
+    )?;
+    writeln!(
+        out,
+        "| label | gold | pred | P | R | F1 | F2 | exact F1 | leak | positives found | negatives flagged |"
+    )?;
+    writeln!(
+        out,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )?;
+    for (label, l) in &r.labels {
+        let o = &l.overlap;
+        writeln!(
+            out,
+            "| {label} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.4} | {} | {} |",
+            o.found + o.fn_,
+            o.tp + o.fp,
+            o.precision(),
+            o.recall(),
+            o.f1(),
+            o.f2(),
+            l.exact.f1(),
+            l.leak_rate(),
+            frac(l.records.positive_found, l.records.positive),
+            frac(l.records.negative_flagged, l.records.negative)
+        )?;
+    }
+    writeln!(out, "\n{}", coverage_line(r))?;
     Ok(())
 }

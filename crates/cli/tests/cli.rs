@@ -248,6 +248,82 @@ fn eval_scores_and_writes_predictions() {
 }
 
 #[test]
+fn eval_gates_formats_label_maps_and_other_tools() {
+    // Gold calls the e-mail "MAIL"; a label map file renames it.
+    let corpus = temp(
+        "gated.jsonl",
+        concat!(
+            r#"{"id":"r1","text":"mail a@b.io now","spans":[{"start":5,"end":11,"label":"MAIL"}]}"#,
+            "\n"
+        )
+        .as_bytes(),
+    );
+    let map = temp("labels.toml", b"[labels]\nMAIL = \"EMAIL_ADDRESS\"\n");
+    let (c, m) = (corpus.to_str().unwrap(), map.to_str().unwrap());
+    let pass = run(
+        &[
+            "eval",
+            c,
+            "--label-map-file",
+            m,
+            "--min-f1",
+            "EMAIL_ADDRESS=1",
+            "--max-leak",
+            "0",
+        ],
+        b"",
+    );
+    assert_eq!(
+        pass.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pass.stderr)
+    );
+    let md = String::from_utf8_lossy(&pass.stdout).to_string();
+    assert!(md.contains("leak rate 0.0000"), "{md}");
+    // Without the map the gold label is MAIL: EMAIL_ADDRESS has a false hit, F1 0.
+    let fail = run(
+        &[
+            "eval",
+            c,
+            "--min-f1",
+            "EMAIL_ADDRESS=0.5",
+            "--format",
+            "markdown",
+        ],
+        b"",
+    );
+    assert_eq!(fail.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fail.stdout).contains("| EMAIL_ADDRESS | 0 | 1 |"));
+    assert!(String::from_utf8_lossy(&fail.stderr).contains("gate failed: EMAIL_ADDRESS F1"));
+    // Another tool's predictions, missing half of the address: half the bytes leak.
+    let preds = temp(
+        "other.jsonl",
+        br#"{"id":"r1","spans":[{"start":5,"end":8,"label":"EMAIL_ADDRESS"}]}"#,
+    );
+    let other = run(
+        &[
+            "eval",
+            c,
+            "--label-map",
+            "MAIL=EMAIL_ADDRESS",
+            "--predictions",
+            preds.to_str().unwrap(),
+            "--json",
+            "--max-leak",
+            "0.4",
+        ],
+        b"",
+    );
+    assert_eq!(other.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&other.stdout).unwrap();
+    assert_eq!(report["coverage"]["gold_bytes"], 6);
+    assert_eq!(report["coverage"]["leaked_bytes"], 3);
+    let bad = run(&["eval", c, "--min-f1", "EMAIL_ADDRESS"], b"");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn eval_names_a_malformed_corpus_line() {
     let corpus = temp(
         "broken.jsonl",

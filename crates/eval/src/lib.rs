@@ -199,7 +199,96 @@ pub struct LabelReport {
     pub exact: Counts,
     /// Per-record outcome, for records scoped with `eval_labels`.
     pub records: RecordCounts,
+    /// Bytes inside gold spans of the label.
+    pub gold_bytes: usize,
+    /// ... that no finding (of any label) covers.
+    pub leaked_bytes: usize,
 }
+
+impl LabelReport {
+    /// Share of the label's gold bytes that no finding covers.
+    pub fn leak_rate(&self) -> f64 {
+        share(self.leaked_bytes, self.gold_bytes)
+    }
+}
+
+/// Byte coverage over all scored labels.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Coverage {
+    /// Bytes inside gold spans of the scored labels.
+    pub gold_bytes: usize,
+    /// ... that no finding covers.
+    pub leaked_bytes: usize,
+    /// Bytes outside every gold span (of any label, scored or not).
+    pub clean_bytes: usize,
+    /// ... that a finding covers.
+    pub over_redacted_bytes: usize,
+}
+
+impl Coverage {
+    /// Share of gold PII bytes left uncovered by every finding.
+    pub fn leak_rate(&self) -> f64 {
+        share(self.leaked_bytes, self.gold_bytes)
+    }
+    /// Share of bytes that are no gold PII but covered by a finding.
+    pub fn over_redaction_rate(&self) -> f64 {
+        share(self.over_redacted_bytes, self.clean_bytes)
+    }
+}
+
+/// Per-rule outcome: findings that overlap a gold span of their label, and those that do not.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct RuleCounts {
+    /// True positives.
+    pub tp: usize,
+    /// False positives.
+    pub fp: usize,
+}
+
+fn share(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The union of spans, sorted and merged.
+fn merged(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Bytes of `a` (merged spans) that lie inside `b` (merged spans).
+fn intersection(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (s, e) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
+        if s < e {
+            n += e - s;
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    n
+}
+
+fn total(spans: &[(usize, usize)]) -> usize {
+    spans.iter().map(|(s, e)| e - s).sum()
+}
+
+/// Label that the confusion table uses for "no span on that side".
+pub const NONE: &str = "(none)";
 
 /// A prediction, as written with `--write-predictions` (another tool's predictions need only
 /// `start`, `end` and `label`).
@@ -282,6 +371,14 @@ pub struct Report {
     pub bytes: usize,
     /// Seconds spent scanning (excluding reading and scoring).
     pub scan_seconds: f64,
+    /// Leak and over-redaction, in bytes, over the scored labels.
+    pub coverage: Coverage,
+    /// Gold label (or `(none)`) to predicted label (or `(none)`) to count: each gold span
+    /// against the labels of the findings overlapping it, each finding overlapping no gold
+    /// span against `(none)`.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Per rule id (findings of the engine; another tool's predictions name none).
+    pub rules: BTreeMap<String, RuleCounts>,
     /// Per record id, what was predicted (kept only when asked).
     #[serde(skip)]
     pub predictions: Vec<(String, Vec<Prediction>)>,
@@ -495,8 +592,82 @@ impl<'e> Evaluator<'e> {
                 }
             }
         }
+        self.cover(report, rec, &gold, &preds, &in_scope);
         if self.keep_predictions {
             report.predictions.push((rec.id.clone(), preds));
+        }
+    }
+
+    /// Byte coverage, the confusion table and per-rule counts of one record, over the labels
+    /// in scope.
+    fn cover(
+        &self,
+        report: &mut Report,
+        rec: &Record,
+        gold: &[Span],
+        preds: &[Prediction],
+        in_scope: &dyn Fn(&str) -> bool,
+    ) {
+        let scored_gold: Vec<&Span> = gold.iter().filter(|g| in_scope(&g.label)).collect();
+        let preds: Vec<&Prediction> = preds.iter().filter(|p| in_scope(&p.label)).collect();
+        let found = merged(preds.iter().map(|p| (p.start, p.end)).collect());
+        let pii = merged(scored_gold.iter().map(|g| (g.start, g.end)).collect());
+        let any_gold = merged(gold.iter().map(|g| (g.start, g.end)).collect());
+        let c = &mut report.coverage;
+        c.gold_bytes += total(&pii);
+        c.leaked_bytes += total(&pii) - intersection(&pii, &found);
+        let clean = rec.text.len() - total(&any_gold);
+        c.clean_bytes += clean;
+        c.over_redacted_bytes += total(&found) - intersection(&found, &any_gold);
+        let mut by_label: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+        for g in &scored_gold {
+            by_label.entry(&g.label).or_default().push((g.start, g.end));
+        }
+        for (label, spans) in by_label {
+            let spans = merged(spans);
+            let entry = report.labels.entry(label.to_string()).or_default();
+            entry.gold_bytes += total(&spans);
+            entry.leaked_bytes += total(&spans) - intersection(&spans, &found);
+        }
+        let mut bump = |g: &str, p: &str| {
+            *report
+                .confusion
+                .entry(g.to_string())
+                .or_default()
+                .entry(p.to_string())
+                .or_default() += 1;
+        };
+        for g in &scored_gold {
+            let mut hit = false;
+            for p in preds
+                .iter()
+                .filter(|p| overlaps((g.start, g.end), (p.start, p.end)))
+            {
+                bump(&g.label, &p.label);
+                hit = true;
+            }
+            if !hit {
+                bump(&g.label, NONE);
+            }
+        }
+        for p in &preds {
+            if !gold
+                .iter()
+                .any(|g| overlaps((g.start, g.end), (p.start, p.end)))
+            {
+                bump(NONE, &p.label);
+            }
+        }
+        for p in preds.iter().filter(|p| !p.rule.is_empty()) {
+            let tp = scored_gold
+                .iter()
+                .any(|g| g.label == p.label && overlaps((g.start, g.end), (p.start, p.end)));
+            let r = report.rules.entry(p.rule.clone()).or_default();
+            if tp {
+                r.tp += 1;
+            } else {
+                r.fp += 1;
+            }
         }
     }
 
@@ -605,6 +776,44 @@ mod tests {
         assert_eq!(r.records, 3);
         let dup = Predictions::parse_str("p", "{\"id\":\"1\"}\n{\"id\":\"1\"}").unwrap_err();
         assert_eq!(dup.line, 2);
+    }
+
+    #[test]
+    fn leak_over_redaction_confusion_and_rules() {
+        // Text: 21 bytes. Gold: PERSON 0..4 ("Anna"), EMAIL 10..16, ORG 17..21 (not scored).
+        let recs = corpus(
+            r#"{"id":"1","text":"Anna said a@b.io Acme","spans":[{"start":0,"end":4,"label":"PERSON"},{"start":10,"end":16,"label":"EMAIL_ADDRESS"},{"start":17,"end":21,"label":"ORG"}]}"#,
+        );
+        // Predictions: PERSON 0..2 (half of Anna), PERSON 5..9 ("said": 4 clean bytes),
+        // EMAIL_ADDRESS 10..16, PERSON 17..21 (an ORG span: covered, but not clean bytes).
+        let preds = Predictions::parse_str(
+            "p",
+            r#"{"id":"1","spans":[{"start":0,"end":2,"label":"PERSON","rule":"r1"},{"start":5,"end":9,"label":"PERSON","rule":"r1"},{"start":10,"end":16,"label":"EMAIL_ADDRESS","rule":"r2"},{"start":17,"end":21,"label":"PERSON","rule":"r1"}]}"#,
+        )
+        .unwrap();
+        let e = Engine::builtin().unwrap();
+        let r = Evaluator::new(&e)
+            .labels(["PERSON".to_string(), "EMAIL_ADDRESS".to_string()])
+            .score(&recs, &preds);
+        // Gold PII: 4 + 6 = 10 bytes, 2 leaked (the end of "Anna").
+        assert_eq!((r.coverage.gold_bytes, r.coverage.leaked_bytes), (10, 2));
+        assert!((r.coverage.leak_rate() - 0.2).abs() < 1e-9);
+        // Clean bytes: 21 - 14 gold bytes = 7 (" said " and the space before "Acme");
+        // over-redacted: "said" = 4.
+        assert_eq!(
+            (r.coverage.clean_bytes, r.coverage.over_redacted_bytes),
+            (7, 4)
+        );
+        let person = r.label("PERSON").unwrap();
+        assert_eq!((person.gold_bytes, person.leaked_bytes), (4, 2));
+        assert!((person.leak_rate() - 0.5).abs() < 1e-9);
+        assert_eq!(r.confusion["PERSON"]["PERSON"], 1);
+        assert_eq!(r.confusion["EMAIL_ADDRESS"]["EMAIL_ADDRESS"], 1);
+        // "said" overlaps no gold span; the ORG span is not scored, so its PERSON finding is
+        // not in the table either way.
+        assert_eq!(r.confusion[NONE]["PERSON"], 1);
+        assert_eq!((r.rules["r1"].tp, r.rules["r1"].fp), (1, 2));
+        assert_eq!((r.rules["r2"].tp, r.rules["r2"].fp), (1, 0));
     }
 
     #[test]
