@@ -33,7 +33,7 @@ row() {
   if [ -n "$split" ]; then split_args=(--split "$split"); py_split=(--split "$split"); fi
   local pred="$out/$name.presidio.jsonl"
   local timing
-  timing=$("$venv/bin/python" benches/peers/presidio_predict.py --mode spacy --out "$pred" \
+  timing=$("$venv/bin/python" benches/peers/predict.py --tool presidio-spacy --out "$pred" \
     "${py_split[@]}" "$corpus" 2>"$out/$name.presidio.log")
   "$bin" eval "$corpus" "${split_args[@]}" --labels PERSON --json >"$out/$name.redactyl.json"
   "$bin" eval "$corpus" "${split_args[@]}" --labels PERSON --predictions "$pred" --json \

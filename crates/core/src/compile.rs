@@ -496,6 +496,7 @@ fn compile(
         }
         rule_triggers.push(spec.triggers.clone());
         if let Some(rec) = recognizer {
+            rec.prepare();
             recognizers.push((idx, rec));
         }
         for t in if leader.is_some() { Vec::new() } else { trigs } {

@@ -108,6 +108,12 @@ pub(crate) fn common_names(first: bool) -> &'static [&'static str] {
     }
 }
 
+/// Builds the word table now (about 95,000 entries) rather than on the first scan, so that
+/// a service pays for it when it compiles its engine, not on its first request.
+pub(crate) fn warm() {
+    lexicon();
+}
+
 fn lexicon() -> &'static HashMap<Box<[u8]>, Info, FnvBuild> {
     static G: OnceLock<HashMap<Box<[u8]>, Info, FnvBuild>> = OnceLock::new();
     G.get_or_init(|| {

@@ -68,6 +68,13 @@ impl Recognizer {
         }
     }
 
+    /// Builds what the recognizer needs before its first scan (its tables).
+    pub(crate) fn prepare(self) {
+        if self == Recognizer::Person {
+            person::warm();
+        }
+    }
+
     /// Finds candidates in `hay` into `s.found` (cleared first).
     pub(crate) fn run(self, hay: &[u8], s: &mut RecognizerScratch) {
         s.found.clear();

@@ -371,7 +371,8 @@ pub struct Report {
     pub bytes: usize,
     /// Seconds spent scanning (excluding reading and scoring).
     pub scan_seconds: f64,
-    /// Leak and over-redaction, in bytes, over the scored labels.
+    /// Leak (gold spans of the scored labels) and over-redaction (bytes outside every gold
+    /// span), in bytes, counting findings of every label.
     pub coverage: Coverage,
     /// Gold label (or `(none)`) to predicted label (or `(none)`) to count: each gold span
     /// against the labels of the findings overlapping it, each finding overlapping no gold
@@ -609,8 +610,10 @@ impl<'e> Evaluator<'e> {
         in_scope: &dyn Fn(&str) -> bool,
     ) {
         let scored_gold: Vec<&Span> = gold.iter().filter(|g| in_scope(&g.label)).collect();
-        let preds: Vec<&Prediction> = preds.iter().filter(|p| in_scope(&p.label)).collect();
+        // Any finding hides the bytes it covers, whatever its label (a tool's LOCATION over a
+        // street address): coverage counts them all; the tables count the scored labels.
         let found = merged(preds.iter().map(|p| (p.start, p.end)).collect());
+        let preds: Vec<&Prediction> = preds.iter().filter(|p| in_scope(&p.label)).collect();
         let pii = merged(scored_gold.iter().map(|g| (g.start, g.end)).collect());
         let any_gold = merged(gold.iter().map(|g| (g.start, g.end)).collect());
         let c = &mut report.coverage;
@@ -814,6 +817,27 @@ mod tests {
         assert_eq!(r.confusion[NONE]["PERSON"], 1);
         assert_eq!((r.rules["r1"].tp, r.rules["r1"].fp), (1, 2));
         assert_eq!((r.rules["r2"].tp, r.rules["r2"].fp), (1, 0));
+    }
+
+    #[test]
+    fn findings_of_any_label_cover_bytes() {
+        // A LOCATION finding over a street address: not a true positive of STREET_ADDRESS,
+        // but the address does not leak.
+        let recs = corpus(
+            r#"{"id":"1","text":"at 12 Main St","spans":[{"start":3,"end":13,"label":"STREET_ADDRESS"}]}"#,
+        );
+        let preds = Predictions::parse_str(
+            "p",
+            r#"{"id":"1","spans":[{"start":3,"end":13,"label":"LOCATION"}]}"#,
+        )
+        .unwrap();
+        let e = Engine::builtin().unwrap();
+        let r = Evaluator::new(&e)
+            .labels(["STREET_ADDRESS".to_string()])
+            .score(&recs, &preds);
+        assert_eq!(r.label("STREET_ADDRESS").unwrap().overlap.recall(), 0.0);
+        assert_eq!(r.coverage.leaked_bytes, 0);
+        assert_eq!(r.label("STREET_ADDRESS").unwrap().leaked_bytes, 0);
     }
 
     #[test]
