@@ -21,3 +21,15 @@ cpu_model() { grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//';
 # The rules for names, places, birth dates and speech: recognizers and context-bound patterns
 # that the structured rule pack (and ripgrep) does without. Same list as benches/benches/scan.rs.
 UNSTRUCTURED_RULES=person,street-address,postal-code,date-of-birth,spoken-phone,spoken-card,spoken-ssn,spelled-email
+
+# Creates the virtual environment VENV with the PyPI packages given, unless the Python modules
+# MODULES (comma-separated) already import there.
+peer_venv() {
+  local venv=$1 modules=$2
+  shift 2
+  if ! "$venv/bin/python" -c "import $modules" 2>/dev/null; then
+    echo "installing $* into $venv..." >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "$@"
+  fi
+}

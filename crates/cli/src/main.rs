@@ -790,22 +790,10 @@ fn print_report(out: &mut impl Write, r: &Report) -> Result<()> {
         "NEG FLAGGED"
     )?;
     for (label, l) in &r.labels {
-        let o = &l.overlap;
-        let rec = &l.records;
+        let [gold, pred, p, rc, f1, f2, exact, leak, pos, neg] = label_cells(l);
         writeln!(
             out,
-            "{:<20} {:>6} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>8.3} {:>7.4} {:>13} {:>13}",
-            label,
-            o.found + o.fn_,
-            o.tp + o.fp,
-            o.precision(),
-            o.recall(),
-            o.f1(),
-            o.f2(),
-            l.exact.f1(),
-            l.leak_rate(),
-            frac(rec.positive_found, rec.positive),
-            frac(rec.negative_flagged, rec.negative)
+            "{label:<20} {gold:>6} {pred:>6} {p:>6} {rc:>6} {f1:>6} {f2:>6} {exact:>8} {leak:>7} {pos:>13} {neg:>13}"
         )?;
     }
     writeln!(out, "{}", coverage_line(r))?;
@@ -823,6 +811,24 @@ fn print_report(out: &mut impl Write, r: &Report) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// One label's row: gold, predicted, P, R, F1, F2, exact F1, leak, positive records found,
+/// negative records flagged.
+fn label_cells(l: &redactyl_eval::LabelReport) -> [String; 10] {
+    let (o, rec) = (&l.overlap, &l.records);
+    [
+        (o.found + o.fn_).to_string(),
+        (o.tp + o.fp).to_string(),
+        format!("{:.3}", o.precision()),
+        format!("{:.3}", o.recall()),
+        format!("{:.3}", o.f1()),
+        format!("{:.3}", o.f2()),
+        format!("{:.3}", l.exact.f1()),
+        format!("{:.4}", l.leak_rate()),
+        frac(rec.positive_found, rec.positive),
+        frac(rec.negative_flagged, rec.negative),
+    ]
 }
 
 fn frac(a: usize, b: usize) -> String {
@@ -880,21 +886,7 @@ fn print_markdown(out: &mut impl Write, r: &Report) -> Result<()> {
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )?;
     for (label, l) in &r.labels {
-        let o = &l.overlap;
-        writeln!(
-            out,
-            "| {label} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.4} | {} | {} |",
-            o.found + o.fn_,
-            o.tp + o.fp,
-            o.precision(),
-            o.recall(),
-            o.f1(),
-            o.f2(),
-            l.exact.f1(),
-            l.leak_rate(),
-            frac(l.records.positive_found, l.records.positive),
-            frac(l.records.negative_flagged, l.records.negative)
-        )?;
+        writeln!(out, "| {label} | {} |", label_cells(l).join(" | "))?;
     }
     writeln!(out, "\n{}", coverage_line(r))?;
     Ok(())

@@ -499,19 +499,23 @@ fn part_sep(hay: &[u8], i: usize) -> Option<usize> {
     Some(j)
 }
 
+/// How many ASCII digits start at `i`.
+fn digits_at(hay: &[u8], i: usize) -> usize {
+    hay.get(i..).map_or(0, |rest| {
+        rest.iter().take_while(|b| b.is_ascii_digit()).count()
+    })
+}
+
 /// The house number at `i`: 1-5 digits, an optional letter (`221B`), an optional range
 /// (`12-14`). Returns its end.
 fn house_number(hay: &[u8], i: usize) -> Option<usize> {
-    let n = hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let n = digits_at(hay, i);
     if n == 0 || n > 5 || hay[i] == b'0' {
         return None;
     }
     let mut end = i + n;
     if hay.get(end) == Some(&b'-') {
-        let m = hay[end + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let m = digits_at(hay, end + 1);
         if (1..=5).contains(&m) {
             end += 1 + m;
         }
@@ -796,17 +800,14 @@ fn eircode(hay: &[u8], i: usize) -> Option<usize> {
 
 /// A European or US postcode at `i`: 4-5 digits, Dutch `1015 CJ`, Portuguese `1100-148`.
 fn numeric_postcode(hay: &[u8], i: usize) -> Option<usize> {
-    let n = hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let n = digits_at(hay, i);
     if !(4..=5).contains(&n) {
         return None;
     }
     let mut end = i + n;
     // ZIP+4 and Portuguese codes.
     if hay.get(end) == Some(&b'-') {
-        let m = hay[end + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let m = digits_at(hay, end + 1);
         if m == 3 || m == 4 {
             end += 1 + m;
         }
@@ -850,7 +851,7 @@ fn city(hay: &[u8], i: usize) -> Option<usize> {
     let mut end = end?;
     // `Dublin 2`, `Dublin 24`: a postal district.
     if let Some(k) = after_space(hay, end) {
-        let n = hay[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let n = digits_at(hay, k);
         if (1..=2).contains(&n)
             && !hay.get(k + n).is_some_and(|&b| word_byte(b))
             && hay[i..end].eq_ignore_ascii_case(b"dublin")

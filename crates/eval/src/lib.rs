@@ -84,6 +84,25 @@ impl fmt::Display for CorpusError {
 
 impl std::error::Error for CorpusError {}
 
+/// The non-blank lines of JSON Lines text, each parsed, with its 1-based line number.
+fn json_lines<'t, T: serde::de::DeserializeOwned>(
+    source: &'t str,
+    text: &'t str,
+) -> impl Iterator<Item = Result<(usize, T), CorpusError>> + 't {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(move |(i, line)| {
+            serde_json::from_str(line)
+                .map(|v| (i + 1, v))
+                .map_err(|e| CorpusError {
+                    source: source.to_string(),
+                    line: i + 1,
+                    message: e.to_string(),
+                })
+        })
+}
+
 impl Corpus {
     /// Parses JSON Lines text. Blank lines are skipped.
     ///
@@ -92,16 +111,13 @@ impl Corpus {
     /// character boundaries.
     pub fn parse_str(source: &str, text: &str) -> Result<Corpus, CorpusError> {
         let mut records = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
+        for item in json_lines::<Record>(source, text) {
+            let (line, rec) = item?;
             let err = |message: String| CorpusError {
                 source: source.to_string(),
-                line: i + 1,
+                line,
                 message,
             };
-            let rec: Record = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
             for s in &rec.spans {
                 if s.start > s.end
                     || s.end > rec.text.len()
@@ -328,18 +344,14 @@ impl Predictions {
             spans: Vec<Prediction>,
         }
         let mut by_id = HashMap::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let err = |message: String| CorpusError {
-                source: source.to_string(),
-                line: i + 1,
-                message,
-            };
-            let l: Line = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+        for item in json_lines::<Line>(source, text) {
+            let (line, l) = item?;
             if by_id.insert(l.id.clone(), l.spans).is_some() {
-                return Err(err(format!("record '{}' appears twice", l.id)));
+                return Err(CorpusError {
+                    source: source.to_string(),
+                    line,
+                    message: format!("record '{}' appears twice", l.id),
+                });
             }
         }
         Ok(Predictions { by_id })
