@@ -687,7 +687,7 @@ fn find_in_line(hay: &[u8], ls: usize, le: usize, s: &mut PersonScratch, out: &m
             let end = capitalised_run(hay, s, k);
             let before = out.len();
             score_run(hay, s, k, end, ls, le, out);
-            // A name followed by "and" or "&" and another capitalised run.
+            // A name followed by "and" and another capitalised run.
             let named = out[before..]
                 .last()
                 .is_some_and(|f| f.score >= 0.5 && f.end == s.words[end - 1].end);

@@ -374,7 +374,9 @@ pub(crate) fn find(hay: &[u8], kind: Kind, s: &mut SpokenScratch, found: &mut Ve
         s.done = true;
     }
     let mut ascii = Vec::with_capacity(MAX_DIGITS);
-    for r in &s.runs {
+    // Hesitations add bytes but no digits: a run longer than the bound is not reported (the
+    // stream redactor relies on it).
+    for r in s.runs.iter().filter(|r| r.end - r.start <= MAX_SPOKEN_LEN) {
         ascii.clear();
         ascii.extend(r.digits.iter().map(|d| d + b'0'));
         let n = ascii.len();
@@ -453,6 +455,18 @@ mod tests {
         assert!(spoken("order 1234 5678 9012").is_empty());
         assert!(spoken("i have one two three four five six").is_empty());
         assert!(spoken("").is_empty());
+    }
+
+    #[test]
+    fn runs_stay_within_the_bound() {
+        let mut s = SpokenScratch::default();
+        let mut f = Vec::new();
+        let long = format!(
+            "four one five {}five five five oh one three two",
+            "uh ".repeat(200)
+        );
+        find(long.as_bytes(), Kind::Phone, &mut s, &mut f);
+        assert!(f.is_empty());
     }
 
     #[test]
