@@ -438,13 +438,9 @@ fn lower(hay: &[u8], w: Word) -> Low {
     low
 }
 
-fn is_in(list: &[&str], s: &str) -> bool {
-    list.iter().any(|x| x.as_bytes() == s.as_bytes())
-}
-
-/// Whether a lowered word is in `list` (compares bytes, no UTF-8 check per entry).
-fn listed(list: &[&str], l: &Low) -> bool {
-    list.iter().any(|x| x.as_bytes() == l.bytes())
+/// Whether a lower-case word is in `list` (compares bytes, no UTF-8 check per entry).
+fn listed(list: &[&str], word: &[u8]) -> bool {
+    list.iter().any(|x| x.as_bytes() == word)
 }
 
 /// Whether a word starts with a capital letter (ASCII or not).
@@ -551,7 +547,7 @@ fn number_first(hay: &[u8], num_end: usize) -> Option<(usize, Evidence)> {
     // A type before the name (French, Spanish): `rue de la Paix`. `Avenue` and `Place` are
     // English suffixes too (`12 Avenue Road`): read as a type when written lower case.
     let english = SUFFIXES.iter().any(|(s, _)| *s == first_l);
-    if listed(TYPES, &first_l) && (!english || hay[first.start].is_ascii_lowercase()) {
+    if listed(TYPES, first_l.bytes()) && (!english || hay[first.start].is_ascii_lowercase()) {
         if let Some(found) = named_after_type(hay, first) {
             return Some(found);
         }
@@ -579,7 +575,7 @@ fn number_first(hay: &[u8], num_end: usize) -> Option<(usize, Evidence)> {
                     // A direction after the suffix: `Ave NW`.
                     if let Some(d) = after_space(hay, end).and_then(|j| word_at(hay, j)) {
                         let dl = lower(hay, d);
-                        if listed(DIRECTIONS, &dl) && hay[d.start].is_ascii_uppercase() {
+                        if listed(DIRECTIONS, dl.bytes()) && hay[d.start].is_ascii_uppercase() {
                             end = d.full_end();
                         }
                     }
@@ -590,7 +586,7 @@ fn number_first(hay: &[u8], num_end: usize) -> Option<(usize, Evidence)> {
         let name_like = if lower_case {
             !cap && hay[w.start].is_ascii_lowercase()
         } else {
-            cap || ordinal(hay, w) || (words > 0 && listed(PARTICLES, &l))
+            cap || ordinal(hay, w) || (words > 0 && listed(PARTICLES, l.bytes()))
         };
         if !name_like {
             break;
@@ -622,7 +618,7 @@ fn named_after_type(hay: &[u8], ty: Word) -> Option<(usize, Evidence)> {
         let l = lower(hay, w);
         if capitalised(hay, w) || ordinal(hay, w) {
             end = Some(w.end);
-        } else if !listed(PARTICLES, &l) && !l.starts_with("l'") && !l.starts_with("d'") {
+        } else if !listed(PARTICLES, l.bytes()) && !l.starts_with("l'") && !l.starts_with("d'") {
             break;
         }
         words += 1;
@@ -682,15 +678,15 @@ fn name_first(hay: &[u8], num_start: usize) -> Option<usize> {
     let mut named = false;
     for _ in 0..7 {
         let wl = lower(hay, w);
-        if listed(TYPES, &wl) && capitalised(hay, w) {
+        if listed(TYPES, wl.bytes()) && capitalised(hay, w) {
             return named.then_some(w.start);
         }
-        if listed(DE_PREFIXES, &wl) && capitalised(hay, w) && named {
-            return (!listed(NOT_STREETS, &lower(hay, last))).then_some(w.start);
+        if listed(DE_PREFIXES, wl.bytes()) && capitalised(hay, w) && named {
+            return (!listed(NOT_STREETS, lower(hay, last).bytes())).then_some(w.start);
         }
         if capitalised(hay, w) {
             named = true;
-        } else if !listed(PARTICLES, &wl) {
+        } else if !listed(PARTICLES, wl.bytes()) {
             return None;
         }
         w = w
@@ -727,7 +723,7 @@ fn unit(hay: &[u8], i: usize) -> Option<usize> {
         }
         return Some(end);
     }
-    if !listed(UNITS, &l) {
+    if !listed(UNITS, l.bytes()) {
         return None;
     }
     // `PO` only as in `PO Box 12`.
@@ -834,7 +830,7 @@ fn city(hay: &[u8], i: usize) -> Option<usize> {
         let name = capitalised(hay, w)
             && !text.iter().any(u8::is_ascii_digit)
             && !text.iter().all(u8::is_ascii_uppercase);
-        if !(name || end.is_some() && listed(PARTICLES, &l)) {
+        if !(name || end.is_some() && listed(PARTICLES, l.bytes())) {
             break;
         }
         // `Co. Cork`, `St. Louis`.
@@ -907,7 +903,7 @@ fn country(hay: &[u8], i: usize) -> Option<usize> {
             break;
         }
         let l = String::from_utf8_lossy(&hay[i..w.end]).to_lowercase();
-        if is_in(COUNTRIES, &l) {
+        if listed(COUNTRIES, l.as_bytes()) {
             best = Some(w.end);
         }
         let Some(k) = after_space(hay, w.end) else {
@@ -943,10 +939,10 @@ fn tail(hay: &[u8], mut end: usize) -> (usize, bool) {
 pub(crate) fn street_word_kept(word: &str) -> Option<&str> {
     let l = word.to_lowercase();
     let listed = SUFFIXES.iter().any(|(s, _)| *s == l)
-        || is_in(TYPES, &l)
-        || is_in(UNITS, &l)
-        || is_in(PARTICLES, &l)
-        || is_in(DIRECTIONS, &l);
+        || listed(TYPES, l.as_bytes())
+        || listed(UNITS, l.as_bytes())
+        || listed(PARTICLES, l.as_bytes())
+        || listed(DIRECTIONS, l.as_bytes());
     if listed {
         return None;
     }
@@ -1009,7 +1005,7 @@ pub(crate) fn find(hay: &[u8], out: &mut Vec<Found>) {
             && after_space(hay, end)
                 .and_then(|j| word_at(hay, j))
                 .is_some_and(|w| {
-                    hay[w.start].is_ascii_lowercase() && !listed(FOLLOWERS, &lower(hay, w))
+                    hay[w.start].is_ascii_lowercase() && !listed(FOLLOWERS, lower(hay, w).bytes())
                 });
         let score = match (ev, postal) {
             _ if adjective => 0.4,

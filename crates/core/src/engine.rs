@@ -747,10 +747,11 @@ impl Engine {
         }
     }
 
-    /// The context words anywhere near `ws..we`, into `s.region_words`.
-    fn window_words(&self, s: &mut Scratch, ws: usize, we: usize) {
+    /// The context words anywhere near `ws..we` (from `before` bytes ahead of it), into
+    /// `s.region_words`.
+    fn window_words(&self, s: &mut Scratch, ws: usize, we: usize, before: usize) {
         s.region_words.clear();
-        let a = ws.saturating_sub(self.inner.max_ctx_before);
+        let a = ws.saturating_sub(before);
         let b = we.saturating_add(CONTEXT_AFTER);
         let from = s.ctx.partition_point(|&(_, e, _)| e <= a);
         for &(st, _, id) in &s.ctx[from..] {
@@ -947,7 +948,12 @@ impl Engine {
         let rules = &self.inner.rules;
         let members = std::iter::once(r).chain(rules[r as usize].followers.iter().copied());
         if members.clone().all(|m| rules[m as usize].max_bare < min) {
-            self.window_words(s, ws, we);
+            let before = members
+                .clone()
+                .map(|m| rules[m as usize].ctx_before)
+                .max()
+                .unwrap_or(CONTEXT_BEFORE);
+            self.window_words(s, ws, we, before);
             let words = &s.region_words;
             let any_context = members.clone().any(|m| {
                 let rule = &rules[m as usize];
@@ -1068,12 +1074,15 @@ impl Engine {
         while s.ctx.get(s.ctx_cursor).is_some_and(|&(_, e, _)| e <= ws) {
             s.ctx_cursor += 1;
         }
-        let from = s.ctx_cursor;
+        // ... and this rule's own window starts at the first entry ending after
+        // `c.start - before`.
+        let from = s.ctx_cursor
+            + s.ctx[s.ctx_cursor..].partition_point(|&(_, e, _)| e + before <= c.start);
         for &(a, b, id) in &s.ctx[from..] {
             if a >= we {
                 break;
             }
-            if (a < c.end && b > c.start) || b + before <= c.start {
+            if a < c.end && b > c.start {
                 continue;
             }
             // Distance to the candidate; words after it are marked so that negative context

@@ -796,13 +796,12 @@ fn score_run(
     let after = &hay[w[b - 1].end..le];
     let after_trim = after.trim_ascii_start();
     // Speaker label: the run starts the line (after a time stamp) and a colon follows.
-    let starts_line =
-        before.is_empty() || (before.first() == Some(&b'[') && before.last() == Some(&b']'));
+    let stamped = before.first() == Some(&b'[') && before.last() == Some(&b']');
+    let starts_line = before.is_empty() || stamped;
     // Without a role before it, a line-start label is a name only when the gazetteer knows
     // it ("Maria:", not "Subject:").
     // In a time-stamped transcript ("[09:14] Priya Natarajan:") two or more capitalised words
     // before the colon are a speaker, known to the gazetteer or not.
-    let stamped = before.first() == Some(&b'[') && before.last() == Some(&b']');
     let speaker_words = n >= 2 && run.iter().all(|i| !i.common && !i.role && !i.header);
     if after.first() == Some(&b':')
         && (cue == Cue::Strong

@@ -90,6 +90,10 @@ pub(crate) fn make(
     value: &[u8],
 ) -> Option<Vec<u8>> {
     let seed = identity(entity, value);
+    // Said out loud ("four one five ...", "john dot smith at gmail dot com"): a written fake,
+    // said out loud again. Read once, not per attempt.
+    let spoken = crate::spoken::digits_of(value);
+    let spelled_email = entity == "EMAIL_ADDRESS" && !value.contains(&b'@');
     for attempt in 0..ATTEMPTS {
         let mut d = Draw {
             key,
@@ -101,7 +105,12 @@ pub(crate) fn make(
             used: 32,
         };
         // Late attempts keep a short letter prefix too (`AKIA...` keys).
-        let candidate = draw(&mut d, entity, value, attempt >= ATTEMPTS / 2)?;
+        let keep_more = attempt >= ATTEMPTS / 2;
+        let candidate = match &spoken {
+            Some(digits) => crate::spoken::say_digits(&draw(&mut d, entity, digits, keep_more)?),
+            None if spelled_email => spell_email(&email(&mut d)),
+            None => draw(&mut d, entity, value, keep_more)?,
+        };
         if candidate != value && accept(&candidate) {
             return Some(candidate);
         }
@@ -111,15 +120,6 @@ pub(crate) fn make(
 
 /// One candidate in the format of `value`.
 fn draw(d: &mut Draw<'_>, entity: &str, value: &[u8], keep_more: bool) -> Option<Vec<u8>> {
-    // Said out loud ("four one five ...", "john dot smith at gmail dot com"): a written fake,
-    // said out loud again.
-    if let Some(digits) = crate::spoken::digits_of(value) {
-        let written = draw(d, entity, &digits, keep_more)?;
-        return Some(crate::spoken::say_digits(&written));
-    }
-    if entity == "EMAIL_ADDRESS" && !value.contains(&b'@') {
-        return Some(spelled_email(&email(d)));
-    }
     Some(match entity {
         "PERSON" => person(d, value),
         "EMAIL_ADDRESS" => email(d),
@@ -247,7 +247,7 @@ fn email(d: &mut Draw<'_>) -> Vec<u8> {
 }
 
 /// `jane.doe@example.com` as said: `jane dot doe at example dot com`.
-fn spelled_email(written: &[u8]) -> Vec<u8> {
+fn spell_email(written: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(written);
     text.replace('@', " at ").replace('.', " dot ").into_bytes()
 }
