@@ -215,21 +215,6 @@ fn literal_pattern(lits: &[String], ci: bool) -> String {
     format!("{}(?:{})", if ci { "(?i)" } else { "" }, alts.join("|"))
 }
 
-/// Whether `word` occurs in `text` as a whole word (ASCII, case-insensitive keys).
-fn contains_word(t: &[u8], w: &[u8]) -> bool {
-    if w.is_empty() || w.len() > t.len() {
-        return false;
-    }
-    (0..=t.len() - w.len())
-        .filter(|&i| &t[i..i + w.len()] == w)
-        .any(|i| {
-            let before = i.checked_sub(1).map(|j| t[j]);
-            let after = t.get(i + w.len()).copied();
-            !before.is_some_and(|b| b.is_ascii_alphanumeric())
-                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
-        })
-}
-
 /// Whether some match of `hir` can contain an ASCII white-space byte.
 fn can_match_space(hir: &regex_syntax::hir::Hir) -> bool {
     use regex_syntax::hir::{Class, HirKind};
@@ -457,7 +442,8 @@ fn compile(
                     .configure(
                         Regex::config()
                             .utf8_empty(false)
-                            .auto_prefilter(whole_input),
+                            .auto_prefilter(whole_input)
+                            .dfa(false),
                     )
                     .build_many(&patterns)
                     .map_err(|e| {
@@ -599,17 +585,13 @@ fn compile(
     // number") is seen as the longer one. So a rule's context set holds every entry that
     // contains one of its words as a whole word, and an entry triggers the rules of every
     // trigger literal inside it.
+    let holders = dict.whole_word_holders();
     for rule in &mut rules {
         for set in [&mut rule.context, &mut rule.negative] {
-            let mut ids: Vec<u32> = Vec::new();
-            for &w in set.iter() {
-                let word = dict.keys[w as usize].clone();
-                for (id, key) in dict.keys.iter().enumerate() {
-                    if contains_word(key, &word) {
-                        ids.push(id as u32);
-                    }
-                }
-            }
+            let mut ids: Vec<u32> = set
+                .iter()
+                .flat_map(|&w| holders[w as usize].iter().copied())
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             *set = ids;
@@ -696,6 +678,7 @@ pub(crate) struct LiteralOwner {
 struct Dictionary {
     keys: Vec<Vec<u8>>,
     owners: Vec<Vec<LiteralOwner>>,
+    ids: std::collections::HashMap<Vec<u8>, usize>,
 }
 
 /// The compiled dictionary: one automaton, and per entry the rules it triggers.
@@ -708,14 +691,38 @@ impl Dictionary {
     /// The id of `key` (ASCII case folded), added if new.
     fn entry(&mut self, key: &[u8]) -> usize {
         let key = key.to_ascii_lowercase();
-        match self.keys.iter().position(|k| *k == key) {
-            Some(i) => i,
-            None => {
-                self.keys.push(key);
-                self.owners.push(Vec::new());
-                self.keys.len() - 1
+        if let Some(&i) = self.ids.get(&key) {
+            return i;
+        }
+        self.ids.insert(key.clone(), self.keys.len());
+        self.keys.push(key);
+        self.owners.push(Vec::new());
+        self.keys.len() - 1
+    }
+
+    /// Per entry, the entries holding it as a whole word (itself included): "card" is in
+    /// "card number", not in "cardholder".
+    fn whole_word_holders(&self) -> Vec<Vec<u32>> {
+        let mut holders = vec![Vec::new(); self.keys.len()];
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        for (id, key) in self.keys.iter().enumerate() {
+            // A whole word starts at 0 or after a byte that is no letter or digit, and ends
+            // at the end or before such a byte.
+            let starts = (0..key.len()).filter(|&i| i == 0 || !alnum(key[i - 1]));
+            for i in starts {
+                let ends = (i + 1..=key.len()).filter(|&j| j == key.len() || !alnum(key[j]));
+                for j in ends {
+                    if let Some(&w) = self.ids.get(&key[i..j]) {
+                        holders[w].push(id as u32);
+                    }
+                }
             }
         }
+        for h in &mut holders {
+            h.sort_unstable();
+            h.dedup();
+        }
+        holders
     }
 
     fn build(self) -> Result<Option<CompiledDictionary>, BuildError> {
@@ -729,7 +736,8 @@ impl Dictionary {
             .iter()
             .map(|long| {
                 let mut all: Vec<LiteralOwner> = Vec::new();
-                for (short, own) in self.keys.iter().zip(&self.owners) {
+                let triggers = self.keys.iter().zip(&self.owners);
+                for (short, own) in triggers.filter(|(_, own)| !own.is_empty()) {
                     let at = (short.len() <= long.len())
                         .then(|| {
                             long.windows(short.len())
