@@ -134,8 +134,10 @@ struct Chain {
     digits: usize,
     /// Indices into the cluster's digit groups.
     groups: std::ops::Range<usize>,
-    /// Facts every trigger may ask about, worked out on first need (`None` until then).
-    facts: Option<ChainFacts>,
+    /// Facts the digit triggers may ask about, each worked out on first need.
+    date: Option<bool>,
+    letters: Option<(usize, usize)>,
+    token: Option<usize>,
 }
 
 impl Chain {
@@ -145,48 +147,46 @@ impl Chain {
             end,
             digits,
             groups,
-            facts: None,
+            date: None,
+            letters: None,
+            token: None,
         }
     }
-}
 
-/// What the digit triggers ask of a chain, independent of the trigger.
-#[derive(Clone, Copy, Debug)]
-struct ChainFacts {
     /// Written like a calendar date.
-    date: bool,
-    /// Distance from the chain's start back to the nearest letter on its line (1: right
-    /// before it), capped at `LETTER_REACH + 1`.
-    letter_before: usize,
-    /// Distance from the chain's end to the nearest letter on its line (1: right after it),
-    /// capped the same way.
-    letter_after: usize,
+    fn date(&mut self, hay: &[u8]) -> bool {
+        *self
+            .date
+            .get_or_insert_with(|| is_date(&hay[self.start..self.end]))
+    }
+
+    /// Distances from the chain's start back to the nearest letter on its line (1: right
+    /// before it) and from its end to the nearest letter after it, each capped at
+    /// `LETTER_REACH + 1`.
+    fn letters(&mut self, hay: &[u8], line: (usize, usize)) -> (usize, usize) {
+        let (start, end) = (self.start, self.end);
+        *self.letters.get_or_insert_with(|| {
+            let before = hay[start.saturating_sub(LETTER_REACH).max(line.0)..start]
+                .iter()
+                .rev()
+                .position(u8::is_ascii_alphabetic)
+                .map_or(LETTER_REACH + 1, |i| i + 1);
+            let after = hay[end..(end + LETTER_REACH).min(line.1)]
+                .iter()
+                .position(u8::is_ascii_alphabetic)
+                .map_or(LETTER_REACH + 1, |i| i + 1);
+            (before, after)
+        })
+    }
+
     /// Length of the alphanumeric token the chain starts in.
-    token: usize,
+    fn token(&mut self, hay: &[u8]) -> usize {
+        *self.token.get_or_insert_with(|| alnum_run(hay, self.start))
+    }
 }
 
 /// The farthest a digit trigger may look for a letter around its chain.
 pub(crate) const LETTER_REACH: usize = 16;
-
-impl ChainFacts {
-    fn of(hay: &[u8], start: usize, end: usize, line: (usize, usize)) -> ChainFacts {
-        let before = hay[start.saturating_sub(LETTER_REACH).max(line.0)..start]
-            .iter()
-            .rev()
-            .position(u8::is_ascii_alphabetic)
-            .map_or(LETTER_REACH + 1, |i| i + 1);
-        let after = hay[end..(end + LETTER_REACH).min(line.1)]
-            .iter()
-            .position(u8::is_ascii_alphabetic)
-            .map_or(LETTER_REACH + 1, |i| i + 1);
-        ChainFacts {
-            date: is_date(&hay[start..end]),
-            letter_before: before,
-            letter_after: after,
-            token: alnum_run(hay, start),
-        }
-    }
-}
 
 /// Whether consecutive digit groups total between `lo` and `hi` digits.
 fn whole_groups_total(groups: &[(usize, usize)], lo: usize, hi: usize) -> bool {
@@ -861,12 +861,19 @@ impl Engine {
             }
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<(u16, [usize; 9])> = None;
-            // Line bounds around the cluster (digit rules never match across lines).
-            let look = cs.saturating_sub(MAX_LEAD);
-            let line_start =
-                memchr::memrchr(b'\n', &hay[look..cs]).map_or(look, |nl| look + nl + 1);
-            let ahead = (ce + MAX_LEAD).min(hay.len());
-            let line_end = memchr::memchr(b'\n', &hay[ce..ahead]).map_or(ahead, |nl| ce + nl);
+            // Line bounds around the cluster (digit rules never match across lines), found
+            // on first need.
+            let mut line: Option<(usize, usize)> = None;
+            let line_of = |line: &mut Option<(usize, usize)>| {
+                *line.get_or_insert_with(|| {
+                    let look = cs.saturating_sub(MAX_LEAD);
+                    let start =
+                        memchr::memrchr(b'\n', &hay[look..cs]).map_or(look, |nl| look + nl + 1);
+                    let ahead = (ce + MAX_LEAD).min(hay.len());
+                    let end = memchr::memchr(b'\n', &hay[ce..ahead]).map_or(ahead, |nl| ce + nl);
+                    (start, end)
+                })
+            };
             for t in &inner.digit {
                 if t.min > longest {
                     break;
@@ -898,7 +905,7 @@ impl Engine {
                 let r = t.rule as usize;
                 let rule = &inner.rules[r];
                 // The first chain that qualifies decides: the window is the cluster's.
-                let qualifies = |chain: &mut Chain, groups: &[(usize, usize)]| {
+                let mut qualifies = |chain: &mut Chain, groups: &[(usize, usize)]| {
                     if chain.digits < t.min {
                         return false;
                     }
@@ -907,18 +914,24 @@ impl Engine {
                             return false;
                         }
                     }
-                    let f = *chain.facts.get_or_insert_with(|| {
-                        ChainFacts::of(hay, chain.start, chain.end, (line_start, line_end))
-                    });
-                    !(t.skip_dates && f.date)
-                        && (t.letter_before == 0 || f.letter_before <= t.letter_before)
-                        && (t.letter_after == 0 || f.letter_after <= t.letter_after)
-                        && f.token >= t.token
+                    if t.skip_dates && chain.date(hay) {
+                        return false;
+                    }
+                    if t.letter_before != 0 || t.letter_after != 0 {
+                        let (before, after) = chain.letters(hay, line_of(&mut line));
+                        if (t.letter_before != 0 && before > t.letter_before)
+                            || (t.letter_after != 0 && after > t.letter_after)
+                        {
+                            return false;
+                        }
+                    }
+                    t.token == 0 || chain.token(hay) >= t.token
                 };
                 let (chains, groups) = (&mut s.chains[t.joiners], &s.groups);
                 if chains.iter_mut().any(|c| qualifies(c, groups)) {
                     // The window spans the cluster: a match's digits may lie beyond the chain
                     // that qualified it ("415-555-0132 x12").
+                    let (line_start, line_end) = line_of(&mut line);
                     let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
                     let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
                     // Each rule keeps one pending window; nearby windows of the same rule are
