@@ -1,8 +1,8 @@
 //! Building an engine: rule files, triggers, the dictionary and the compiled searches.
 
 use crate::engine::{
-    DigitTrigger, Engine, Inner, Rule, CLUSTER_GAP, CONTEXT_BEFORE, DEFAULT_BOOST, DEFAULT_JOINERS,
-    DEFAULT_MIN_SCORE,
+    DigitTrigger, Engine, Inner, Rule, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE, DEFAULT_BOOST,
+    DEFAULT_JOINERS, DEFAULT_MIN_SCORE,
 };
 use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
@@ -597,6 +597,7 @@ fn compile(
             *set = ids;
         }
     }
+    let entries = dict.keys.len();
     let dictionary = dict.build()?;
     let allow_regex = if allow.patterns.is_empty() {
         None
@@ -619,6 +620,7 @@ fn compile(
         .iter()
         .try_fold(0usize, |m, r| r.max_len.map(|l| m.max(l)));
     let max_ctx_before = rules.iter().map(|r| r.ctx_before).max().unwrap_or(0);
+    let gates = context_gates(&rules, &digit, entries);
     Ok(Engine {
         inner: Arc::new(Inner {
             plain_min: digit
@@ -650,6 +652,10 @@ fn compile(
             hex,
             full,
             max_ctx_before,
+            context_bit: gates.bit,
+            entry_bits: gates.entry_bits,
+            bits_before: gates.before,
+            bits_after: gates.after,
             recognizers,
             dictionary,
             allow_values: allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
@@ -663,6 +669,46 @@ fn compile(
             },
         }),
     })
+}
+
+/// See `Inner::context_bit`.
+struct ContextGates {
+    bit: Vec<Option<u8>>,
+    entry_bits: Vec<u64>,
+    before: usize,
+    after: usize,
+}
+
+fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> ContextGates {
+    let mut gates = ContextGates {
+        bit: vec![None; rules.len()],
+        entry_bits: vec![0; entries],
+        before: 0,
+        after: 0,
+    };
+    let mut next = 0u8;
+    for t in digit {
+        let r = t.rule as usize;
+        if gates.bit[r].is_some() || next == 64 {
+            continue;
+        }
+        gates.bit[r] = Some(next);
+        let rule = &rules[r];
+        let members = std::iter::once(r).chain(rule.followers.iter().map(|&f| f as usize));
+        for m in members {
+            for &w in &rules[m].context {
+                gates.entry_bits[w as usize] |= 1 << next;
+            }
+            gates.before = gates
+                .before
+                .max(rule.digit_reach.lead.saturating_add(rules[m].ctx_before));
+        }
+        gates.after = gates
+            .after
+            .max(rule.digit_reach.trail.saturating_add(CONTEXT_AFTER));
+        next += 1;
+    }
+    gates
 }
 
 /// A rule a literal triggers: whether the literal is a nearby context word rather than part of

@@ -241,6 +241,14 @@ pub(crate) struct Inner {
     pub(crate) recognizers: Vec<(u32, crate::recognizers::Recognizer)>,
     /// The widest context window before a match of any rule.
     pub(crate) max_ctx_before: usize,
+    /// Per rule searched around digits (the first 64), a bit; per dictionary entry, the bits
+    /// of the rules it is a context word of. A cluster with no such entry near it skips the
+    /// rules that need context to report anything.
+    pub(crate) context_bit: Vec<Option<u8>>,
+    pub(crate) entry_bits: Vec<u64>,
+    /// How far before and after a digit cluster those context words can matter.
+    pub(crate) bits_before: usize,
+    pub(crate) bits_after: usize,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -769,6 +777,18 @@ impl Engine {
             return;
         };
         let global_min = first.min.max(1);
+        // Rules that report nothing without context words, by context bit (see
+        // `Inner::context_bit`).
+        let rules = &inner.rules;
+        let mut gated = 0u64;
+        for (r, bit) in inner.context_bit.iter().enumerate() {
+            let Some(bit) = bit else { continue };
+            let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
+            if members.clone().all(|m| rules[m].max_bare < min) {
+                gated |= 1 << bit;
+            }
+        }
+        let mut ctx_cursor = 0;
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
             // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, on one line.
@@ -859,6 +879,8 @@ impl Engine {
             {
                 continue;
             }
+            // The rules with context words near the cluster (worked out on first need).
+            let mut near: Option<u64> = None;
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<(u16, [usize; 9])> = None;
             // Line bounds around the cluster (digit rules never match across lines), found
@@ -903,6 +925,24 @@ impl Engine {
                     }
                 }
                 let r = t.rule as usize;
+                if let Some(bit) = inner.context_bit[r] {
+                    if gated & (1 << bit) != 0 {
+                        let near = *near.get_or_insert_with(|| {
+                            let a = cs.saturating_sub(inner.bits_before);
+                            let b = ce.saturating_add(inner.bits_after);
+                            while s.ctx.get(ctx_cursor).is_some_and(|&(_, e, _)| e <= a) {
+                                ctx_cursor += 1;
+                            }
+                            s.ctx[ctx_cursor..]
+                                .iter()
+                                .take_while(|&&(st, _, _)| st < b)
+                                .fold(0, |m, &(_, _, id)| m | inner.entry_bits[id as usize])
+                        });
+                        if near & (1 << bit) == 0 {
+                            continue;
+                        }
+                    }
+                }
                 let rule = &inner.rules[r];
                 // The first chain that qualifies decides: the window is the cluster's.
                 let mut qualifies = |chain: &mut Chain, groups: &[(usize, usize)]| {
