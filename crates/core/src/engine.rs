@@ -416,6 +416,35 @@ pub(crate) fn find_digit(h: &[u8], from: usize) -> Option<usize> {
         .map(|i| base + i)
 }
 
+/// The candidates kept from a run of overlapping ones, in start order: taken in order of
+/// higher score, then longer span, then earlier rule, each unless it overlaps one already
+/// taken.
+fn resolve_overlaps(run: &mut [Cand]) -> Vec<Cand> {
+    run.sort_unstable_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.rule.cmp(&b.rule))
+            .then(a.start.cmp(&b.start))
+    });
+    // Taken spans by start; a candidate is taken when it overlaps neither neighbour.
+    let mut chosen: std::collections::BTreeMap<usize, Cand> = std::collections::BTreeMap::new();
+    for &c in run.iter() {
+        let clash_prev = chosen
+            .range(..=c.start)
+            .next_back()
+            .is_some_and(|(_, x)| x.end > c.start);
+        let clash_next = chosen
+            .range(c.start..)
+            .next()
+            .is_some_and(|(_, x)| x.start < c.end);
+        if !clash_prev && !clash_next {
+            chosen.insert(c.start, c);
+        }
+    }
+    chosen.into_values().collect()
+}
+
 /// True when a grouped number continues past the match with the same kind of separator and
 /// more digits ("9400 1426 6714 3056 ..." is one tracking number, not an Aadhaar in front).
 fn embedded(hay: &[u8], start: usize, end: usize) -> bool {
@@ -1193,40 +1222,38 @@ impl Engine {
             }
             kept.push(c);
         }
-        // Overlaps: higher score, then longer span, then earlier rule wins.
-        kept.sort_unstable_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then((b.end - b.start).cmp(&(a.end - a.start)))
-                .then(a.rule.cmp(&b.rule))
-                .then(a.start.cmp(&b.start))
-        });
-        // Accepted spans by start; a candidate is accepted when it overlaps neither neighbour.
-        let mut chosen: std::collections::BTreeMap<usize, Cand> = std::collections::BTreeMap::new();
-        for c in kept {
-            let clash_prev = chosen
-                .range(..=c.start)
-                .next_back()
-                .is_some_and(|(_, x)| x.end > c.start);
-            let clash_next = chosen
-                .range(c.start..)
-                .next()
-                .is_some_and(|(_, x)| x.start < c.end);
-            if !clash_prev && !clash_next {
-                chosen.insert(c.start, c);
+        // Overlaps: higher score, then longer span, then earlier rule wins. Only candidates
+        // linked by overlaps compete, so each run of them is settled on its own; most runs
+        // are one candidate.
+        let mut i = 0;
+        while i < kept.len() {
+            let mut j = i + 1;
+            let mut end = kept[i].end;
+            while j < kept.len() && kept[j].start < end {
+                end = end.max(kept[j].end);
+                j += 1;
             }
-        }
-        for c in chosen.values() {
-            let rule = &self.inner.rules[c.rule as usize];
-            s.findings.push(Finding {
-                start: c.start,
-                end: c.end,
-                score: c.score,
-                entity: rule.entity.clone(),
-                rule: rule.id.clone(),
-            });
+            if j == i + 1 {
+                self.push_finding(s, &kept[i]);
+            } else {
+                for c in resolve_overlaps(&mut kept[i..j]) {
+                    self.push_finding(s, &c);
+                }
+            }
+            i = j;
         }
         s.cands = cands;
+    }
+
+    fn push_finding(&self, s: &mut Scratch, c: &Cand) {
+        let rule = &self.inner.rules[c.rule as usize];
+        s.findings.push(Finding {
+            start: c.start,
+            end: c.end,
+            score: c.score,
+            entity: rule.entity.clone(),
+            rule: rule.id.clone(),
+        });
     }
 
     /// How strongly rule `r` takes `value` on its own: `None` unless its pattern matches all
@@ -1284,5 +1311,42 @@ impl Engine {
             .iter()
             .map(|r| r.examples.len() + r.negative_examples.len())
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(rule: u32, start: usize, end: usize, score: f32) -> Cand {
+        Cand {
+            rule,
+            start,
+            end,
+            score,
+        }
+    }
+
+    #[test]
+    fn overlaps_settle_by_score_then_length_then_rule() {
+        let spans = |v: Vec<Cand>| v.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>();
+        // A chain a-b-c where a and c do not overlap: the best of b and the pair decides.
+        let mut run = [
+            cand(0, 0, 10, 0.6),
+            cand(1, 8, 20, 0.9),
+            cand(2, 18, 30, 0.6),
+        ];
+        assert_eq!(spans(resolve_overlaps(&mut run)), vec![(8, 20)]);
+        let mut run = [
+            cand(0, 0, 10, 0.9),
+            cand(1, 8, 20, 0.6),
+            cand(2, 18, 30, 0.9),
+        ];
+        assert_eq!(spans(resolve_overlaps(&mut run)), vec![(0, 10), (18, 30)]);
+        // Equal scores: the longer span, then the earlier rule.
+        let mut run = [cand(3, 0, 10, 0.7), cand(1, 2, 14, 0.7)];
+        assert_eq!(spans(resolve_overlaps(&mut run)), vec![(2, 14)]);
+        let mut run = [cand(3, 0, 10, 0.7), cand(1, 2, 12, 0.7)];
+        assert_eq!(resolve_overlaps(&mut run)[0].rule, 1);
     }
 }
