@@ -671,6 +671,9 @@ fn compile(
     })
 }
 
+/// The farthest from its digits a rule with a context bit may look for context words.
+const MAX_GATE_REACH: usize = 1024;
+
 /// See `Inner::context_bit`.
 struct ContextGates {
     bit: Vec<Option<u8>>,
@@ -689,12 +692,20 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
     let mut next = 0u8;
     for t in digit {
         let r = t.rule as usize;
-        if gates.bit[r].is_some() || next == 64 {
+        let rule = &rules[r];
+        let members = std::iter::once(r).chain(rule.followers.iter().map(|&f| f as usize));
+        // Rules reaching far from their digits keep to the per-window check: every cluster
+        // would otherwise look through that many bytes of context words.
+        let reach = members
+            .clone()
+            .map(|m| rules[m].ctx_before)
+            .max()
+            .unwrap_or(0)
+            + rule.digit_reach.lead.max(rule.digit_reach.trail);
+        if gates.bit[r].is_some() || next == 64 || reach > MAX_GATE_REACH {
             continue;
         }
         gates.bit[r] = Some(next);
-        let rule = &rules[r];
-        let members = std::iter::once(r).chain(rule.followers.iter().map(|&f| f as usize));
         for m in members {
             for &w in &rules[m].context {
                 gates.entry_bits[w as usize] |= 1 << next;

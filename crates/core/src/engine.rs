@@ -1349,4 +1349,57 @@ mod tests {
         let mut run = [cand(3, 0, 10, 0.7), cand(1, 2, 12, 0.7)];
         assert_eq!(resolve_overlaps(&mut run)[0].rule, 1);
     }
+
+    #[test]
+    fn context_needed_near_clusters_with_and_without_a_context_bit() {
+        // One rule reaching a few bytes from its digits (it gets a context bit) and one whose
+        // pattern is unbounded (it keeps to the per-window check); both need context.
+        let rules = r#"
+[[rule]]
+id = "near"
+entity = "MEMBER_ID"
+patterns = ['\bM\d{6}\b']
+context = ["member"]
+context_required = true
+score = 0.9
+triggers = [{ digits = 6 }]
+
+[[rule]]
+id = "far"
+entity = "LOCKER"
+patterns = ['\bL[A-Z]*-\d{7}\b']
+context = ["locker"]
+context_required = true
+score = 0.9
+triggers = [{ digits = 7 }]
+"#;
+        let engine = Engine::builder()
+            .builtin(false)
+            .add_rules_toml("test.toml", rules)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert!(
+            engine
+                .inner
+                .context_bit
+                .iter()
+                .filter(|b| b.is_some())
+                .count()
+                == 1
+        );
+        let found = |text: &str| -> Vec<String> {
+            engine
+                .find_iter(text.as_bytes())
+                .map(|f| f.rule_id().to_string())
+                .collect()
+        };
+        assert_eq!(
+            found("member number M123456, locker LX-1234567"),
+            ["near", "far"]
+        );
+        assert!(found("order M123456 and LX-1234567 shipped").is_empty());
+        let gap = " x".repeat(100);
+        assert!(found(&format!("member{gap} M123456")).is_empty());
+    }
 }
