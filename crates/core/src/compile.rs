@@ -1,8 +1,8 @@
 //! Building an engine: rule files, triggers, the dictionary and the compiled searches.
 
 use crate::engine::{
-    DigitTrigger, Engine, Inner, Rule, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE, DEFAULT_BOOST,
-    DEFAULT_JOINERS, DEFAULT_MIN_SCORE,
+    DigitTrigger, Engine, Inner, Rule, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE,
+    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE,
 };
 use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
@@ -574,6 +574,7 @@ fn compile(
                     }
                 }),
             max_bare,
+            group: Default::default(),
             max_reach,
             digit_triggered,
             examples: spec.examples.clone(),
@@ -596,6 +597,18 @@ fn compile(
             ids.dedup();
             *set = ids;
         }
+    }
+    for r in 0..rules.len() {
+        let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
+        let mut group = SearchGroup::default();
+        for m in members {
+            group.max_bare = group.max_bare.max(rules[m].max_bare);
+            group.ctx_before = group.ctx_before.max(rules[m].ctx_before);
+            group.context.extend_from_slice(&rules[m].context);
+        }
+        group.context.sort_unstable();
+        group.context.dedup();
+        rules[r].group = group;
     }
     let entries = dict.keys.len();
     let dictionary = dict.build()?;
@@ -692,31 +705,19 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
     let mut next = 0u8;
     for t in digit {
         let r = t.rule as usize;
-        let rule = &rules[r];
-        let members = std::iter::once(r).chain(rule.followers.iter().map(|&f| f as usize));
+        let (reach, group) = (rules[r].digit_reach, &rules[r].group);
         // Rules reaching far from their digits keep to the per-window check: every cluster
         // would otherwise look through that many bytes of context words.
-        let reach = members
-            .clone()
-            .map(|m| rules[m].ctx_before)
-            .max()
-            .unwrap_or(0)
-            + rule.digit_reach.lead.max(rule.digit_reach.trail);
-        if gates.bit[r].is_some() || next == 64 || reach > MAX_GATE_REACH {
+        let far = group.ctx_before + reach.lead.max(reach.trail) > MAX_GATE_REACH;
+        if gates.bit[r].is_some() || next == 64 || far {
             continue;
         }
         gates.bit[r] = Some(next);
-        for m in members {
-            for &w in &rules[m].context {
-                gates.entry_bits[w as usize] |= 1 << next;
-            }
-            gates.before = gates
-                .before
-                .max(rule.digit_reach.lead.saturating_add(rules[m].ctx_before));
+        for &w in &group.context {
+            gates.entry_bits[w as usize] |= 1 << next;
         }
-        gates.after = gates
-            .after
-            .max(rule.digit_reach.trail.saturating_add(CONTEXT_AFTER));
+        gates.before = gates.before.max(reach.lead + group.ctx_before);
+        gates.after = gates.after.max(reach.trail + CONTEXT_AFTER);
         next += 1;
     }
     gates

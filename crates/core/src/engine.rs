@@ -111,6 +111,8 @@ pub(crate) struct Rule {
     pub(crate) digit_reach: crate::shape::Reach,
     /// The highest score a match can have without context words.
     pub(crate) max_bare: f32,
+    /// What this rule's search serves: itself and its followers together.
+    pub(crate) group: SearchGroup,
     /// ... and with them.
     pub(crate) max_reach: f32,
     /// Whether the rule is looked for around digit clusters (its matches are numbers).
@@ -124,6 +126,17 @@ impl Rule {
     fn reach(&self) -> usize {
         self.max_len.unwrap_or(usize::MAX / 4)
     }
+}
+
+/// The rules served by one search (a rule and the rules following it), taken together.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SearchGroup {
+    /// The highest score a match can have without context words, over the group.
+    pub(crate) max_bare: f32,
+    /// The widest `context_before` in the group.
+    pub(crate) ctx_before: usize,
+    /// The context words of every rule of the group, sorted.
+    pub(crate) context: Vec<u32>,
 }
 
 /// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
@@ -808,13 +821,12 @@ impl Engine {
         let global_min = first.min.max(1);
         // Rules that report nothing without context words, by context bit (see
         // `Inner::context_bit`).
-        let rules = &inner.rules;
         let mut gated = 0u64;
-        for (r, bit) in inner.context_bit.iter().enumerate() {
-            let Some(bit) = bit else { continue };
-            let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
-            if members.clone().all(|m| rules[m].max_bare < min) {
-                gated |= 1 << bit;
+        for (rule, bit) in inner.rules.iter().zip(&inner.context_bit) {
+            if let Some(bit) = bit {
+                if rule.group.max_bare < min {
+                    gated |= 1 << bit;
+                }
             }
         }
         let mut ctx_cursor = 0;
@@ -1027,20 +1039,13 @@ impl Engine {
 
     /// Runs a digit-triggered rule over `ws..we`, unless it needs context and has none there.
     fn search_window(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize, min: f32) {
-        let rules = &self.inner.rules;
-        let members = std::iter::once(r).chain(rules[r as usize].followers.iter().copied());
-        if members.clone().all(|m| rules[m as usize].max_bare < min) {
-            let before = members
-                .clone()
-                .map(|m| rules[m as usize].ctx_before)
-                .max()
-                .unwrap_or(CONTEXT_BEFORE);
-            self.window_words(s, ws, we, before);
-            let words = &s.region_words;
-            let any_context = members.clone().any(|m| {
-                let rule = &rules[m as usize];
-                words.iter().any(|w| rule.context.binary_search(w).is_ok())
-            });
+        let group = &self.inner.rules[r as usize].group;
+        if group.max_bare < min {
+            self.window_words(s, ws, we, group.ctx_before);
+            let any_context = s
+                .region_words
+                .iter()
+                .any(|w| group.context.binary_search(w).is_ok());
             if !any_context {
                 return;
             }
