@@ -198,6 +198,35 @@ impl Chain {
     }
 }
 
+/// The chains of joiner set `k` in a cluster: runs of its digit `groups` joined by gaps
+/// (`gaps[i]`: the sets joining group `i` and `i + 1`) that belong to the set.
+fn build_chains(chains: &mut Vec<Chain>, groups: &[(usize, usize)], gaps: &[u8], k: usize) {
+    chains.clear();
+    let mut first = 0;
+    let mut digits = 0;
+    for (g, &(a, b)) in groups.iter().enumerate() {
+        if g > 0 && gaps[g - 1] & (1 << k) == 0 {
+            chains.push(Chain::new(
+                groups[first].0,
+                groups[g - 1].1,
+                digits,
+                first..g,
+            ));
+            first = g;
+            digits = 0;
+        }
+        digits += b - a;
+    }
+    if let Some(&(_, end)) = groups.last() {
+        chains.push(Chain::new(
+            groups[first].0,
+            end,
+            digits,
+            first..groups.len(),
+        ));
+    }
+}
+
 /// The farthest a digit trigger may look for a letter around its chain.
 pub(crate) const LETTER_REACH: usize = 16;
 
@@ -308,6 +337,8 @@ pub struct Scratch {
     pending: Vec<Option<(usize, usize)>>,
     chains: Vec<Vec<Chain>>,
     groups: Vec<(usize, usize)>,
+    /// Per gap between two digit groups of a cluster, the joiner sets joining them.
+    gaps: Vec<u8>,
     /// Per rule: enabled in the current scan, and searched in it (itself or a rule sharing its
     /// search enabled).
     on: Vec<bool>,
@@ -556,6 +587,7 @@ impl Engine {
             pending: vec![None; inner.rules.len()],
             chains: vec![Vec::new(); inner.joiners.len()],
             groups: Vec::new(),
+            gaps: Vec::new(),
             on: Vec::new(),
             searched: Vec::new(),
             ctx_cursor: 0,
@@ -830,87 +862,56 @@ impl Engine {
             }
         }
         let mut ctx_cursor = 0;
+        let sets = inner.joiners.len();
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
-            // Grow the cluster: digits no more than CLUSTER_GAP bytes apart, on one line.
-            let mut last = p;
-            let mut j = p + 1;
-            while j < hay.len() && j - last <= CLUSTER_GAP {
-                let b = hay[j];
-                if b.is_ascii_digit() {
-                    last = j;
-                } else if b == b'\n' {
-                    break;
-                }
-                j += 1;
-            }
-            let (cs, ce) = (p, last + 1);
-            i = j.max(ce);
-            if ce - cs < global_min {
-                continue;
-            }
-            // Within the cluster, chains: digits joined by at most two joiner bytes ("(415)
-            // 555-0132" is one chain of 10 with the default joiners). Rules ask for a chain.
-            // One pass computes the chains of every joiner set: a gap of at most two bytes
-            // joins the digits around it in the sets all its bytes belong to.
-            let sets = inner.joiners.len();
-            let mut open = [cs; 8];
-            let mut open_group = [0usize; 8];
-            let mut count = [1usize; 8];
-            for chains in &mut s.chains {
-                chains.clear();
-            }
+            // Grow the cluster (digits no more than CLUSTER_GAP bytes apart, on one line) one
+            // digit group at a time, noting per gap between groups the joiner sets it belongs
+            // to: a gap of at most two bytes joins the groups around it in the sets all its
+            // bytes belong to.
             s.groups.clear();
-            let mut group_start = cs;
-            let mut prev = cs;
-            for q in cs + 1..ce {
-                if !hay[q].is_ascii_digit() {
-                    continue;
-                }
-                if q - prev == 1 {
-                    prev = q;
-                    for c in count.iter_mut().take(sets) {
-                        *c += 1;
-                    }
-                    continue;
-                }
-                // A new digit group starts here; the chains of the sets the gap does not
-                // belong to end with the previous group.
-                s.groups.push((group_start, prev + 1));
-                let closed = s.groups.len() - 1;
-                group_start = q;
-                let mask = if q - prev <= 3 {
-                    hay[prev + 1..q]
+            s.gaps.clear();
+            let mut q = p;
+            loop {
+                let start = q;
+                q += hay[q..].iter().take_while(|b| b.is_ascii_digit()).count();
+                s.groups.push((start, q));
+                let reach = (q + CLUSTER_GAP).min(hay.len());
+                let next = hay[q..reach]
+                    .iter()
+                    .position(|&b| b.is_ascii_digit() || b == b'\n')
+                    .map(|k| q + k)
+                    .filter(|&k| hay[k] != b'\n');
+                let Some(next) = next else { break };
+                s.gaps.push(if next - q <= 2 {
+                    hay[q..next]
                         .iter()
                         .fold(u8::MAX, |m, &b| m & inner.joiner_bits[usize::from(b)])
                 } else {
                     0
-                };
-                for k in 0..sets {
-                    if mask & (1 << k) == 0 {
-                        s.chains[k].push(Chain::new(
-                            open[k],
-                            prev + 1,
-                            count[k],
-                            open_group[k]..closed + 1,
-                        ));
-                        open[k] = q;
-                        open_group[k] = closed + 1;
-                        count[k] = 0;
-                    }
-                    count[k] += 1;
-                }
-                prev = q;
+                });
+                q = next;
             }
-            s.groups.push((group_start, prev + 1));
-            let last = s.groups.len();
-            let mut longest = 0;
+            let (cs, ce) = (p, q);
+            i = ce;
+            if ce - cs < global_min {
+                continue;
+            }
+            // Within the cluster, chains: digit groups joined by joiners ("(415) 555-0132" is
+            // one chain of 10 with the default joiners). Rules ask for a chain of their set;
+            // here only the longest chain of each set, the chains themselves on first need.
             let mut longest_in = [0usize; 8];
-            for k in 0..sets {
-                s.chains[k].push(Chain::new(open[k], prev + 1, count[k], open_group[k]..last));
-                longest_in[k] = s.chains[k].iter().map(|c| c.digits).max().unwrap_or(0);
-                longest = longest.max(longest_in[k]);
+            let mut run = [0usize; 8];
+            for (g, &(a, b)) in s.groups.iter().enumerate() {
+                let joined = if g == 0 { 0 } else { s.gaps[g - 1] };
+                for k in 0..sets {
+                    run[k] = if joined & (1 << k) != 0 { run[k] } else { 0 } + (b - a);
+                    longest_in[k] = longest_in[k].max(run[k]);
+                }
             }
+            let longest = longest_in[..sets].iter().copied().max().unwrap_or(0);
+            let mut built = 0u8;
+            let last = s.groups.len();
             if longest < global_min {
                 continue;
             }
@@ -1008,6 +1009,10 @@ impl Engine {
                     }
                     t.token == 0 || chain.token(hay) >= t.token
                 };
+                if built & (1 << t.joiners) == 0 {
+                    built |= 1 << t.joiners;
+                    build_chains(&mut s.chains[t.joiners], &s.groups, &s.gaps, t.joiners);
+                }
                 let (chains, groups) = (&mut s.chains[t.joiners], &s.groups);
                 if chains.iter_mut().any(|c| qualifies(c, groups)) {
                     // The window spans the cluster: a match's digits may lie beyond the chain
