@@ -911,13 +911,12 @@ impl Engine {
             }
             let longest = longest_in[..sets].iter().copied().max().unwrap_or(0);
             let mut built = 0u8;
-            let last = s.groups.len();
             if longest < global_min {
                 continue;
             }
             if longest < inner.plain_min
                 && alnum_run(hay, cs) < inner.token_min
-                && alnum_run(hay, last) < inner.token_min
+                && alnum_run(hay, ce - 1) < inner.token_min
             {
                 continue;
             }
@@ -1358,6 +1357,30 @@ mod tests {
         assert_eq!(spans(resolve_overlaps(&mut run)), vec![(2, 14)]);
         let mut run = [cand(3, 0, 10, 0.7), cand(1, 2, 12, 0.7)];
         assert_eq!(resolve_overlaps(&mut run)[0].rule, 1);
+    }
+
+    #[test]
+    fn a_cluster_ending_in_a_long_token_is_searched() {
+        // The cluster "5 ABCDEFGHI7" starts in a one-byte token and ends in a ten-byte one:
+        // a rule asking for a token of ten must still see it.
+        let rules = r#"
+[[rule]]
+id = "tok"
+entity = "TOKEN_ID"
+patterns = ['\b[A-Z]{9}7\b']
+score = 0.9
+triggers = [{ digits = 1, token = 10 }]
+"#;
+        let engine = Engine::builder()
+            .builtin(false)
+            .add_rules_toml("test.toml", rules)
+            .unwrap()
+            .build()
+            .unwrap();
+        let text = "id: 5 ABCDEFGHI7";
+        let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range()], "ABCDEFGHI7");
     }
 
     #[test]
