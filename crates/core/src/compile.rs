@@ -233,7 +233,7 @@ fn can_match_space(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-pub(crate) fn sep_mask(b: u8) -> u16 {
+pub(crate) const fn sep_mask(b: u8) -> u16 {
     match b {
         b'.' => 1,
         b':' => 2,

@@ -227,6 +227,26 @@ fn build_chains(chains: &mut Vec<Chain>, groups: &[(usize, usize)], gaps: &[u8],
     }
 }
 
+/// How many separator classes `sep_mask` knows ...
+const SEP_CLASSES: usize = 9;
+
+/// ... and per byte, its class (`SEP_CLASSES` for digits and line feeds, which are not
+/// separators).
+static SEP_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_digit() || byte == b'\n' {
+            SEP_CLASSES as u8
+        } else {
+            sep_mask(byte).trailing_zeros() as u8
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The farthest a digit trigger may look for a letter around its chain.
 pub(crate) const LETTER_REACH: usize = 16;
 
@@ -337,6 +357,8 @@ pub struct Scratch {
     pending: Vec<Option<(usize, usize)>>,
     chains: Vec<Vec<Chain>>,
     groups: Vec<(usize, usize)>,
+    /// The digit triggers of the rules searched in the current scan.
+    triggers: Vec<DigitTrigger>,
     /// Per gap between two digit groups of a cluster, the joiner sets joining them.
     gaps: Vec<u8>,
     /// Per rule: enabled in the current scan, and searched in it (itself or a rule sharing its
@@ -588,6 +610,7 @@ impl Engine {
             chains: vec![Vec::new(); inner.joiners.len()],
             groups: Vec::new(),
             gaps: Vec::new(),
+            triggers: Vec::new(),
             on: Vec::new(),
             searched: Vec::new(),
             ctx_cursor: 0,
@@ -862,6 +885,10 @@ impl Engine {
             }
         }
         let mut ctx_cursor = 0;
+        // The triggers of the rules searched in this scan.
+        let mut triggers = std::mem::take(&mut s.triggers);
+        triggers.clear();
+        triggers.extend(inner.digit.iter().filter(|t| on[t.rule as usize]).cloned());
         let sets = inner.joiners.len();
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
@@ -923,7 +950,7 @@ impl Engine {
             // The rules with context words near the cluster (worked out on first need).
             let mut near: Option<u64> = None;
             // Separators in and right around the cluster, on its line (counted on first need).
-            let mut seps: Option<(u16, [usize; 9])> = None;
+            let mut seps: Option<[usize; SEP_CLASSES + 1]> = None;
             // Line bounds around the cluster (digit rules never match across lines), found
             // on first need.
             let mut line: Option<(usize, usize)> = None;
@@ -937,31 +964,32 @@ impl Engine {
                     (start, end)
                 })
             };
-            for t in &inner.digit {
+            for t in &triggers {
                 if t.min > longest {
                     break;
                 }
-                if t.min > longest_in[t.joiners] || !on[t.rule as usize] {
+                if t.min > longest_in[t.joiners] {
                     continue;
                 }
                 if t.requires != 0 {
-                    let (mask, counts) = *seps.get_or_insert_with(|| {
-                        let mut mask = 0u16;
-                        let mut counts = [0usize; 9];
+                    let counts = seps.get_or_insert_with(|| {
+                        // Per separator class (bit k of `sep_mask`), its bytes; digits and
+                        // line feeds fall in the uncounted last slot.
+                        let mut counts = [0usize; SEP_CLASSES + 1];
                         for &b in &hay[cs.saturating_sub(3)..(ce + 3).min(hay.len())] {
-                            if !b.is_ascii_digit() && b != b'\n' {
-                                let m = sep_mask(b);
-                                mask |= m;
-                                counts[m.trailing_zeros() as usize] += 1;
-                            }
+                            counts[usize::from(SEP_CLASS[usize::from(b)])] += 1;
                         }
-                        (mask, counts)
+                        counts
                     });
-                    let required = (0..9)
-                        .filter(|k| t.requires & (1 << k) != 0)
-                        .map(|k| counts[k])
-                        .sum::<usize>();
-                    if t.requires & mask == 0 || required < t.requires_count {
+                    let (mut required, mut any) = (0, false);
+                    let mut want = t.requires;
+                    while want != 0 {
+                        let k = want.trailing_zeros() as usize;
+                        want &= want - 1;
+                        required += counts[k];
+                        any |= counts[k] > 0;
+                    }
+                    if !any || required < t.requires_count {
                         continue;
                     }
                 }
@@ -1039,6 +1067,7 @@ impl Engine {
                 self.search_window(s, hay, r as u32, pws, pwe, min);
             }
         }
+        s.triggers = triggers;
     }
 
     /// Runs a digit-triggered rule over `ws..we`, unless it needs context and has none there.
