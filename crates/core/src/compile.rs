@@ -8,7 +8,7 @@ use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
+use aho_corasick::MatchKind as AcMatchKind;
 use regex_automata::meta::Regex;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -741,8 +741,48 @@ struct Dictionary {
 
 /// The compiled dictionary: one automaton, and per entry the rules it triggers.
 pub(crate) struct CompiledDictionary {
-    pub(crate) ac: AhoCorasick,
+    ac: aho_corasick::dfa::DFA,
     pub(crate) owners: Vec<Vec<LiteralOwner>>,
+}
+
+impl CompiledDictionary {
+    /// Calls `found(start, end, entry)` for each leftmost-longest, non-overlapping entry in
+    /// `hay`, in order.
+    #[inline]
+    pub(crate) fn for_each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        let mut at = 0;
+        while let Some((start, end, entry)) = self.next_match(hay, at) {
+            found(start, end, entry);
+            at = if end > start { end } else { end + 1 };
+        }
+    }
+
+    /// The leftmost-longest entry starting at or after `at`: the automaton's own search
+    /// loop, kept out of line so that its few registers stay its own.
+    #[inline(never)]
+    fn next_match(&self, hay: &[u8], at: usize) -> Option<(usize, usize, usize)> {
+        use aho_corasick::automaton::Automaton;
+        use aho_corasick::Anchored;
+        let dfa = &self.ac;
+        let mut sid = dfa.start_state(Anchored::No).ok()?;
+        // The longest entry ending so far, of those starting leftmost: (end, entry).
+        let mut best = None;
+        let mut i = at;
+        while i < hay.len() {
+            sid = dfa.next_state(Anchored::No, sid, hay[i]);
+            i += 1;
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    best = Some((i, dfa.match_pattern(sid, 0)));
+                }
+            }
+        }
+        let (end, entry) = best?;
+        Some((end - dfa.pattern_len(entry), end, entry.as_usize()))
+    }
 }
 
 impl Dictionary {
@@ -817,10 +857,13 @@ impl Dictionary {
                 all
             })
             .collect();
-        let ac = AhoCorasickBuilder::new()
+        // A DFA searched by `CompiledDictionary::for_each`: no prefilter (with hundreds of
+        // case-folded entries none pays), unanchored searches only.
+        let ac = aho_corasick::dfa::DFA::builder()
             .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(AcMatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Unanchored)
+            .prefilter(false)
             .build(&self.keys)
             .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
         Ok(Some(CompiledDictionary { ac, owners }))

@@ -803,11 +803,11 @@ impl Engine {
         // Windows of consecutive hits of the same rule overlap; skip a hit whose window the
         // previous run of that rule already covered.
         let mut covered: Vec<(u32, usize)> = Vec::new();
-        for m in dict.ac.find_iter(hay) {
-            if !word(m.start().checked_sub(1)) && !word(Some(m.end())) {
-                s.ctx.push((m.start(), m.end(), m.pattern().as_u32()));
+        dict.for_each(hay, |m_start, m_end, entry| {
+            if !word(m_start.checked_sub(1)) && !word(Some(m_end)) {
+                s.ctx.push((m_start, m_end, entry as u32));
             }
-            for o in &dict.owners[m.pattern().as_usize()] {
+            for o in &dict.owners[entry] {
                 let r = o.rule;
                 if !on[r as usize] {
                     continue;
@@ -820,26 +820,26 @@ impl Engine {
                 let (mut ws, mut we) = if o.near {
                     let ctx = rule.ctx_before.max(CONTEXT_AFTER);
                     (
-                        m.start().saturating_sub(reach.saturating_add(ctx)),
-                        m.end().saturating_add(reach.saturating_add(ctx)),
+                        m_start.saturating_sub(reach.saturating_add(ctx)),
+                        m_end.saturating_add(reach.saturating_add(ctx)),
                     )
                 } else {
-                    let back = o.before.map_or(m.end().saturating_sub(reach), |b| {
-                        m.start().saturating_sub(b as usize)
+                    let back = o.before.map_or(m_end.saturating_sub(reach), |b| {
+                        m_start.saturating_sub(b as usize)
                     });
-                    (back, m.start().saturating_add(reach))
+                    (back, m_start.saturating_add(reach))
                 };
-                we = we.min(hay.len()).max(m.end());
-                ws = ws.min(m.start());
+                we = we.min(hay.len()).max(m_end);
+                ws = ws.min(m_start);
                 if !o.near && rule.no_space {
                     // The match holds the literal and no white space: the token around the
                     // literal bounds it.
                     let space = |b: &u8| b.is_ascii_whitespace();
-                    if let Some(i) = hay[ws..m.start()].iter().rposition(space) {
+                    if let Some(i) = hay[ws..m_start].iter().rposition(space) {
                         ws += i + 1;
                     }
-                    if let Some(i) = hay[m.end().min(we)..we].iter().position(space) {
-                        we = m.end() + i;
+                    if let Some(i) = hay[m_end.min(we)..we].iter().position(space) {
+                        we = m_end + i;
                     }
                 }
                 match covered.iter_mut().find(|(cr, _)| *cr == r) {
@@ -849,7 +849,7 @@ impl Engine {
                 }
                 self.run_rule(s, hay, r, ws, we);
             }
-        }
+        });
     }
 
     /// The context words anywhere near `ws..we` (from `before` bytes ahead of it), into
