@@ -1388,6 +1388,16 @@ mod tests {
         assert_eq!(resolve_overlaps(&mut run)[0].rule, 1);
     }
 
+    /// An engine of these rules only.
+    fn rules_only(rules: &str) -> Engine {
+        Engine::builder()
+            .builtin(false)
+            .add_rules_toml("test.toml", rules)
+            .unwrap()
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn a_cluster_ending_in_a_long_token_is_searched() {
         // The cluster "5 ABCDEFGHI7" starts in a one-byte token and ends in a ten-byte one:
@@ -1400,12 +1410,7 @@ patterns = ['\b[A-Z]{9}7\b']
 score = 0.9
 triggers = [{ digits = 1, token = 10 }]
 "#;
-        let engine = Engine::builder()
-            .builtin(false)
-            .add_rules_toml("test.toml", rules)
-            .unwrap()
-            .build()
-            .unwrap();
+        let engine = rules_only(rules);
         let text = "id: 5 ABCDEFGHI7";
         let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
         assert_eq!(found.len(), 1);
@@ -1435,12 +1440,7 @@ context_required = true
 score = 0.9
 triggers = [{ digits = 7 }]
 "#;
-        let engine = Engine::builder()
-            .builtin(false)
-            .add_rules_toml("test.toml", rules)
-            .unwrap()
-            .build()
-            .unwrap();
+        let engine = rules_only(rules);
         assert!(
             engine
                 .inner
