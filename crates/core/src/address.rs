@@ -463,12 +463,11 @@ fn capitalised(hay: &[u8], w: Word) -> bool {
 fn ordinal(hay: &[u8], w: Word) -> bool {
     let s = &hay[w.start..w.end];
     let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    digits > 0
-        && digits <= 3
-        && matches!(
-            s[digits..].to_ascii_lowercase().as_slice(),
-            b"st" | b"nd" | b"rd" | b"th"
-        )
+    let suffix = &s[digits..];
+    (1..=3).contains(&digits)
+        && [b"st", b"nd", b"rd", b"th"]
+            .iter()
+            .any(|x| suffix.eq_ignore_ascii_case(*x))
 }
 
 /// Skips the separator between two words of one part: one space.

@@ -155,13 +155,12 @@ impl EngineBuilder {
             }
         }
         specs.retain(|(_, s)| {
-            let named = self
-                .entities
-                .as_ref()
-                .is_some_and(|e| e.contains(&s.entity));
-            (s.enabled || self.all || named || self.enabled.contains(&s.id))
+            // With an entity list, a rule of a listed entity is on (off-by-default rules too)
+            // and every other rule off.
+            let named = self.entities.as_ref().map(|e| e.contains(&s.entity));
+            (s.enabled || self.all || named == Some(true) || self.enabled.contains(&s.id))
+                && named != Some(false)
                 && !self.disabled.contains(&s.id)
-                && self.entities.as_ref().is_none_or(|e| e.contains(&s.entity))
         });
         compile(specs, &allow, self.min_score)
     }

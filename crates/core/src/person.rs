@@ -902,9 +902,14 @@ fn lower_case_name(hay: &[u8], s: &PersonScratch, k: usize) -> Option<usize> {
     let prev = s.infos[k - 1];
     let weak_strong = prev.role || prev.greeting;
     let trusted = strong && !weak_strong;
+    // A lower-case word that is no role, title or particle.
+    let plain = |j: usize| {
+        let i = s.infos[j];
+        w[j].lower && !i.role && !i.title && !i.particle
+    };
     let usable = |j: usize, head: bool| {
         let i = s.infos[j];
-        if !w[j].lower || i.role || i.title || i.particle {
+        if !plain(j) {
             return false;
         }
         // A name that is also a word ("grace", "will") needs the strong cue ("my name is").
@@ -922,13 +927,10 @@ fn lower_case_name(hay: &[u8], s: &PersonScratch, k: usize) -> Option<usize> {
     let unlisted_head = || {
         let i = s.infos[k];
         trusted
-            && w[k].lower
+            && plain(k)
             && i.name.first == 0.0
             && i.name.last == 0.0
             && !i.common
-            && !i.role
-            && !i.title
-            && !i.particle
             && k + 1 < w.len()
             && hay[w[k].end..w[k + 1].start] == *b" "
             && w[k + 1].lower

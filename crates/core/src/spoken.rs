@@ -29,6 +29,7 @@ pub(crate) enum Kind {
 struct Run {
     start: usize,
     end: usize,
+    /// The digits, as ASCII.
     digits: Vec<u8>,
     /// Whether any number was written as a word (runs of digits alone are not reported).
     spoken: bool,
@@ -194,7 +195,7 @@ impl Reader {
     /// Writes out a pending tens word as its two digits ("thirty" alone is 30).
     fn settle(&mut self) {
         if let Some(t) = self.tens.take() {
-            self.cur.digits.extend([t, 0]);
+            self.cur.digits.extend([b'0' + t, b'0']);
         }
     }
 
@@ -217,23 +218,23 @@ impl Reader {
         match kind {
             Word::Digits if w.len() <= MAX_DIGITS => {
                 self.settle();
-                self.cur.digits.extend(w.iter().map(|b| b - b'0'));
+                self.cur.digits.extend_from_slice(w);
             }
             // A lone "o" is a letter, unless inside a number.
             Word::Unit(0) if w.len() == 1 && d.is_empty() => return false,
             Word::Unit(u) => {
                 match self.tens.take() {
                     // "thirty two" is 32; "thirty oh" is 3, 0, 0.
-                    Some(t) if u == 0 => d.extend([t, 0, 0]),
-                    Some(t) => d.extend([t, u]),
-                    None => d.extend(std::iter::repeat_n(u, self.repeat.max(1))),
+                    Some(t) if u == 0 => d.extend([b'0' + t, b'0', b'0']),
+                    Some(t) => d.extend([b'0' + t, b'0' + u]),
+                    None => d.extend(std::iter::repeat_n(b'0' + u, self.repeat.max(1))),
                 }
                 self.repeat = 0;
                 self.cur.spoken = true;
             }
             Word::Teen(t) => {
                 self.settle();
-                self.cur.digits.extend([t / 10, t % 10]);
+                self.cur.digits.extend([b'0' + t / 10, b'0' + t % 10]);
                 self.cur.spoken = true;
             }
             Word::Tens(t) => {
@@ -248,7 +249,7 @@ impl Reader {
             }
             Word::Zeros(n) if !d.is_empty() || self.tens.is_some() => {
                 self.settle();
-                self.cur.digits.extend(std::iter::repeat_n(0, n));
+                self.cur.digits.extend(std::iter::repeat_n(b'0', n));
             }
             // A hesitation inside a number.
             Word::Filler if !d.is_empty() => {}
@@ -347,9 +348,7 @@ pub(crate) fn digits_of(value: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     runs(value, &mut out);
     match out.as_slice() {
-        [r] if r.start == 0 && r.end == value.len() => {
-            Some(r.digits.iter().map(|d| d + b'0').collect())
-        }
+        [r] if r.start == 0 && r.end == value.len() => Some(r.digits.clone()),
         _ => None,
     }
 }
@@ -373,14 +372,11 @@ pub(crate) fn find(hay: &[u8], kind: Kind, s: &mut SpokenScratch, found: &mut Ve
         runs(hay, &mut s.runs);
         s.done = true;
     }
-    let mut ascii = Vec::with_capacity(MAX_DIGITS);
     // Hesitations add bytes but no digits: a run longer than the bound is not reported (the
     // stream redactor relies on it).
     for r in s.runs.iter().filter(|r| r.end - r.start <= MAX_SPOKEN_LEN) {
-        ascii.clear();
-        ascii.extend(r.digits.iter().map(|d| d + b'0'));
-        let n = ascii.len();
-        let ok = |v: Validator| v.check(&ascii, 0, n).is_some();
+        let n = r.digits.len();
+        let ok = |v: Validator| v.check(&r.digits, 0, n).is_some();
         let score = match kind {
             Kind::Card if (13..=19).contains(&n) && ok(Validator::CreditCard) => 0.9,
             Kind::Ssn if n == 9 && ok(Validator::UsSsn) => 0.3,
@@ -414,7 +410,7 @@ mod tests {
             .map(|r| {
                 (
                     text[r.start..r.end].to_string(),
-                    r.digits.iter().map(|d| char::from(d + b'0')).collect(),
+                    r.digits.iter().map(|&d| char::from(d)).collect(),
                 )
             })
             .collect()
