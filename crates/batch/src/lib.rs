@@ -341,7 +341,7 @@ impl<'a> Batch<'a> {
                         }),
                         Ok(_) => {
                             let done = self.blob("-", "-", data, 0);
-                            self.write_single(&done, target.as_deref(), "-", &mut emit);
+                            self.write_single(done, target.as_deref(), "-", &mut emit);
                         }
                     }
                 }
@@ -413,7 +413,7 @@ impl<'a> Batch<'a> {
             Err(e) => emit(e.event(&shown)),
             Ok(data) => {
                 let done = self.blob(&shown, &shown, data, 0);
-                self.write_single(&done, target, &shown, emit);
+                self.write_single(done, target, &shown, emit);
             }
         }
     }
@@ -493,13 +493,13 @@ impl<'a> Batch<'a> {
     /// Emits a file's events and writes its output (atomically), or to stdout.
     fn write_single(
         &self,
-        done: &Done,
+        done: Done,
         target: Option<&Path>,
         shown: &str,
         emit: &mut dyn FnMut(Event),
     ) {
-        for e in &done.events {
-            emit(e.clone());
+        for e in done.events {
+            emit(e);
         }
         if !self.scrubbing() {
             return;

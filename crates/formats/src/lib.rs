@@ -338,10 +338,7 @@ pub fn process_with<'a>(
         for f in &found {
             let start = decoded.raw(f.start(), base);
             if start >= line_at {
-                line += input[line_at..start]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
+                line += memchr::memchr_iter(b'\n', &input[line_at..start]).count();
                 line_at = start;
             }
             hits.push(Hit {
@@ -554,8 +551,5 @@ pub(crate) fn unquoted(raw: &[u8]) -> &[u8] {
 
 /// Line number (1-based) of byte offset `at` (for messages).
 pub(crate) fn line_of(input: &[u8], at: usize) -> usize {
-    1 + input[..at.min(input.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+    1 + memchr::memchr_iter(b'\n', &input[..at.min(input.len())]).count()
 }
