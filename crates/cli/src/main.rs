@@ -283,11 +283,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// A finding, as one JSON line: `{"type":"finding","path":...,` then these fields. The part
+/// up to the path is the same for every finding of a file and is written out once per file.
 #[derive(Serialize)]
-struct FindingLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    path: &'a str,
+struct FindingFields<'a> {
     entity: &'a str,
     start: usize,
     end: usize,
@@ -340,21 +339,30 @@ fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
     };
     match e {
         Event::File(f) => {
-            for h in f.hits.iter().filter(|_| findings) {
-                let rec = FindingLine {
-                    kind: "finding",
-                    path: &f.path,
-                    entity: &h.entity,
-                    start: h.start,
-                    end: h.end,
-                    line: h.line,
-                    score: (h.score * 1000.0).round() / 1000.0,
-                    rule: &h.rule,
-                    record: h.record,
-                    field: h.field.as_deref(),
-                    value: h.value.as_deref(),
-                };
-                write_json_line(out, &rec)?;
+            if findings && !f.hits.is_empty() {
+                let mut head = br#"{"type":"finding","path":"#.to_vec();
+                serde_json::to_writer(&mut head, &f.path)?;
+                let mut fields = Vec::new();
+                for h in &f.hits {
+                    let rec = FindingFields {
+                        entity: &h.entity,
+                        start: h.start,
+                        end: h.end,
+                        line: h.line,
+                        score: (h.score * 1000.0).round() / 1000.0,
+                        rule: &h.rule,
+                        record: h.record,
+                        field: h.field.as_deref(),
+                        value: h.value.as_deref(),
+                    };
+                    fields.clear();
+                    serde_json::to_writer(&mut fields, &rec)?;
+                    // `{"entity":...}` continues the head: its brace becomes a comma.
+                    out.write_all(&head)?;
+                    out.write_all(b",")?;
+                    out.write_all(&fields[1..])?;
+                    out.write_all(b"\n")?;
+                }
             }
             let residual = f.residual.iter().map(|h| ("residual", h.record, &h.entity));
             let problems = f.problems.iter().map(|p| ("problem", p.record, &p.message));
