@@ -555,15 +555,22 @@ fn is_date(chain: &[u8]) -> bool {
 
 /// Length of the run of ASCII letters and digits through `at`.
 fn alnum_run(hay: &[u8], at: usize) -> usize {
+    let (start, end) = alnum_bounds(hay, at);
+    end - start
+}
+
+/// Start and end of the run of ASCII letters and digits through `at` (a run may end at `at`).
+fn alnum_bounds(hay: &[u8], at: usize) -> (usize, usize) {
     let left = hay[..at]
         .iter()
         .rev()
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
-    left + hay[at..]
+    let right = hay[at..]
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
-        .count()
+        .count();
+    (at - left, at + right)
 }
 
 fn is_hex(b: u8) -> bool {
@@ -951,6 +958,9 @@ impl Engine {
             let mut near: Option<u64> = None;
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<[usize; SEP_CLASSES + 1]> = None;
+            // The longest run of ASCII letters and digits holding a group's first digit: no
+            // chain starts in a longer token (worked out on first need).
+            let mut tokens: Option<usize> = None;
             // Line bounds around the cluster (digit rules never match across lines), found
             // on first need.
             let mut line: Option<(usize, usize)> = None;
@@ -990,6 +1000,23 @@ impl Engine {
                         any |= counts[k] > 0;
                     }
                     if !any || required < t.requires_count {
+                        continue;
+                    }
+                }
+                if t.token != 0 {
+                    let longest_token = *tokens.get_or_insert_with(|| {
+                        let (mut best, mut run_end) = (0, 0);
+                        for &(a, _) in &s.groups {
+                            // Groups starting inside the last run counted are in that run.
+                            if a >= run_end {
+                                let (start, end) = alnum_bounds(hay, a);
+                                best = best.max(end - start);
+                                run_end = end;
+                            }
+                        }
+                        best
+                    });
+                    if longest_token < t.token {
                         continue;
                     }
                 }
@@ -1415,6 +1442,27 @@ triggers = [{ digits = 1, token = 10 }]
         let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].range()], "ABCDEFGHI7");
+    }
+
+    #[test]
+    fn a_long_token_after_a_short_one_in_a_cluster_is_searched() {
+        // Groups "1" and "2" share the token "A1B2"; the group "3" starts another, ten bytes
+        // long: the longest token of the cluster is that one.
+        let rules = r#"
+[[rule]]
+id = "tok"
+entity = "TOKEN_ID"
+patterns = ['\bC3[A-Z]{7,8}\b']
+score = 0.9
+triggers = [{ digits = 1, token = 10 }]
+"#;
+        let engine = rules_only(rules);
+        let text = "ids A1B2 C3DEFGHIJK";
+        let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range()], "C3DEFGHIJK");
+        // One byte shorter, the pattern matches but no chain starts in a token of ten.
+        assert_eq!(engine.find_iter(b"ids A1B2 C3DEFGHIJ").count(), 0);
     }
 
     #[test]
