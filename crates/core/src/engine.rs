@@ -983,12 +983,20 @@ impl Engine {
                 }
                 if t.requires != 0 {
                     let counts = seps.get_or_insert_with(|| {
-                        // Per separator class (bit k of `sep_mask`), its bytes; digits and
-                        // line feeds fall in the uncounted last slot.
+                        // Per separator class (bit k of `sep_mask`), its bytes; line feeds
+                        // fall in the uncounted last slot. Only the bytes between the digit
+                        // groups and the three either side are read.
                         let mut counts = [0usize; SEP_CLASSES + 1];
-                        for &b in &hay[cs.saturating_sub(3)..(ce + 3).min(hay.len())] {
-                            counts[usize::from(SEP_CLASS[usize::from(b)])] += 1;
+                        let mut add = |bytes: &[u8]| {
+                            for &b in bytes {
+                                counts[usize::from(SEP_CLASS[usize::from(b)])] += 1;
+                            }
+                        };
+                        add(&hay[cs.saturating_sub(3)..cs]);
+                        for pair in s.groups.windows(2) {
+                            add(&hay[pair[0].1..pair[1].0]);
                         }
+                        add(&hay[ce..(ce + 3).min(hay.len())]);
                         counts
                     });
                     let (mut required, mut any) = (0, false);
