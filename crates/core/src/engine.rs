@@ -1433,44 +1433,39 @@ mod tests {
             .unwrap()
     }
 
+    /// An engine of one rule with `pattern`, searched where a digit sits in a token of ten
+    /// or more letters and digits.
+    fn token_rule(pattern: &str) -> Engine {
+        rules_only(&format!(
+            "[[rule]]\nid = \"tok\"\nentity = \"TOKEN_ID\"\npatterns = ['{pattern}']\n\
+             score = 0.9\ntriggers = [{{ digits = 1, token = 10 }}]\n"
+        ))
+    }
+
+    /// The text of each finding.
+    fn found<'t>(engine: &Engine, text: &'t str) -> Vec<&'t str> {
+        engine
+            .find_iter(text.as_bytes())
+            .map(|f| &text[f.range()])
+            .collect()
+    }
+
     #[test]
     fn a_cluster_ending_in_a_long_token_is_searched() {
         // The cluster "5 ABCDEFGHI7" starts in a one-byte token and ends in a ten-byte one:
         // a rule asking for a token of ten must still see it.
-        let rules = r#"
-[[rule]]
-id = "tok"
-entity = "TOKEN_ID"
-patterns = ['\b[A-Z]{9}7\b']
-score = 0.9
-triggers = [{ digits = 1, token = 10 }]
-"#;
-        let engine = rules_only(rules);
-        let text = "id: 5 ABCDEFGHI7";
-        let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
-        assert_eq!(found.len(), 1);
-        assert_eq!(&text[found[0].range()], "ABCDEFGHI7");
+        let engine = token_rule(r"\b[A-Z]{9}7\b");
+        assert_eq!(found(&engine, "id: 5 ABCDEFGHI7"), ["ABCDEFGHI7"]);
     }
 
     #[test]
     fn a_long_token_after_a_short_one_in_a_cluster_is_searched() {
         // Groups "1" and "2" share the token "A1B2"; the group "3" starts another, ten bytes
         // long: the longest token of the cluster is that one.
-        let rules = r#"
-[[rule]]
-id = "tok"
-entity = "TOKEN_ID"
-patterns = ['\bC3[A-Z]{7,8}\b']
-score = 0.9
-triggers = [{ digits = 1, token = 10 }]
-"#;
-        let engine = rules_only(rules);
-        let text = "ids A1B2 C3DEFGHIJK";
-        let found: Vec<_> = engine.find_iter(text.as_bytes()).collect();
-        assert_eq!(found.len(), 1);
-        assert_eq!(&text[found[0].range()], "C3DEFGHIJK");
+        let engine = token_rule(r"\bC3[A-Z]{7,8}\b");
+        assert_eq!(found(&engine, "ids A1B2 C3DEFGHIJK"), ["C3DEFGHIJK"]);
         // One byte shorter, the pattern matches but no chain starts in a token of ten.
-        assert_eq!(engine.find_iter(b"ids A1B2 C3DEFGHIJ").count(), 0);
+        assert!(found(&engine, "ids A1B2 C3DEFGHIJ").is_empty());
     }
 
     #[test]
