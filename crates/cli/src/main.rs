@@ -879,12 +879,7 @@ fn coverage_line(r: &Report) -> String {
 
 /// The same report as Markdown tables.
 fn print_markdown(out: &mut impl Write, r: &Report) -> Result<()> {
-    writeln!(
-        out,
-        "{}
-",
-        headline(r)
-    )?;
+    writeln!(out, "{}\n", headline(r))?;
     writeln!(
         out,
         "| label | gold | pred | P | R | F1 | F2 | exact F1 | leak | positives found | negatives flagged |"

@@ -279,8 +279,8 @@ fn eval_gates_formats_label_maps_and_other_tools() {
         "{}",
         String::from_utf8_lossy(&pass.stderr)
     );
-    let md = String::from_utf8_lossy(&pass.stdout).to_string();
-    assert!(md.contains("leak rate 0.0000"), "{md}");
+    let table = String::from_utf8_lossy(&pass.stdout).to_string();
+    assert!(table.contains("leak rate 0.0000"), "{table}");
     // Without the map the gold label is MAIL: EMAIL_ADDRESS has a false hit, F1 0.
     let fail = run(
         &[

@@ -629,10 +629,10 @@ impl<'e> Evaluator<'e> {
         let pii = merged(scored_gold.iter().map(|g| (g.start, g.end)).collect());
         let any_gold = merged(gold.iter().map(|g| (g.start, g.end)).collect());
         let c = &mut report.coverage;
-        c.gold_bytes += total(&pii);
-        c.leaked_bytes += total(&pii) - intersection(&pii, &found);
-        let clean = rec.text.len() - total(&any_gold);
-        c.clean_bytes += clean;
+        let pii_bytes = total(&pii);
+        c.gold_bytes += pii_bytes;
+        c.leaked_bytes += pii_bytes - intersection(&pii, &found);
+        c.clean_bytes += rec.text.len() - total(&any_gold);
         c.over_redacted_bytes += total(&found) - intersection(&found, &any_gold);
         let mut by_label: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
         for g in &scored_gold {
@@ -640,9 +640,10 @@ impl<'e> Evaluator<'e> {
         }
         for (label, spans) in by_label {
             let spans = merged(spans);
+            let bytes = total(&spans);
             let entry = report.labels.entry(label.to_string()).or_default();
-            entry.gold_bytes += total(&spans);
-            entry.leaked_bytes += total(&spans) - intersection(&spans, &found);
+            entry.gold_bytes += bytes;
+            entry.leaked_bytes += bytes - intersection(&spans, &found);
         }
         let mut bump = |g: &str, p: &str| {
             *report
