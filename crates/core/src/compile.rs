@@ -744,6 +744,17 @@ pub(crate) struct CompiledDictionary {
     pub(crate) owners: Vec<Vec<LiteralOwner>>,
 }
 
+/// Per byte, the byte with ASCII letters in lower case (one load in the search loop).
+static ASCII_LOWER: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    table
+};
+
 impl CompiledDictionary {
     /// Calls `found(start, end, entry)` for each leftmost-longest, non-overlapping entry in
     /// `hay`, in order.
@@ -768,7 +779,7 @@ impl CompiledDictionary {
         let mut best = None;
         let mut i = at;
         while i < hay.len() {
-            sid = dfa.next_state(Anchored::No, sid, hay[i]);
+            sid = dfa.next_state(Anchored::No, sid, ASCII_LOWER[usize::from(hay[i])]);
             i += 1;
             if dfa.is_special(sid) {
                 if dfa.is_dead(sid) {
@@ -857,9 +868,12 @@ impl Dictionary {
             })
             .collect();
         // A DFA searched by `CompiledDictionary::for_each`: no prefilter (with hundreds of
-        // case-folded entries none pays), unanchored searches only.
+        // case-folded entries none pays), unanchored searches only. The entries are in lower
+        // case and the search folds each input byte: an automaton that folded case itself
+        // would tell upper and lower case letters apart in its byte classes and be twice the
+        // size (740 KB for the structured pack, against 375 KB), and the table is walked once
+        // per input byte.
         let ac = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(true)
             .match_kind(AcMatchKind::LeftmostLongest)
             .start_kind(aho_corasick::StartKind::Unanchored)
             .prefilter(false)
