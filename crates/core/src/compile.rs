@@ -2,7 +2,7 @@
 
 use crate::engine::{
     DigitTrigger, Engine, Inner, Rule, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE,
-    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE,
+    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, MAX_WORD,
 };
 use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
@@ -312,6 +312,9 @@ fn trig_of(t: &TriggerSpec) -> Trig {
                 joiners: 0,
                 letter_before: t.letter_before.unwrap_or(0),
                 letter_after: t.letter_after.unwrap_or(0),
+                word_before: t.word_before.unwrap_or(0),
+                word_after: t.word_after.unwrap_or(0),
+                word_gap: t.word_gap,
                 skip_dates: t.skip_dates,
                 requires,
                 requires_count: t.requires_count.unwrap_or(1),
@@ -487,6 +490,11 @@ fn compile(
         for t in if leader.is_some() { Vec::new() } else { trigs } {
             match t {
                 Trig::Digits(trigger, set) => {
+                    if trigger.word_before.max(trigger.word_after) > MAX_WORD {
+                        return Err(err(BuildError::new(BuildErrorKind::Invalid(format!(
+                            "`word_before` and `word_after` are at most {MAX_WORD}"
+                        )))));
+                    }
                     let mut table = [false; 256];
                     for b in set {
                         table[usize::from(b)] = true;

@@ -150,6 +150,7 @@ struct Chain {
     /// Facts the digit triggers may ask about, each worked out on first need.
     date: Option<bool>,
     letters: Option<(usize, usize)>,
+    words: Option<((usize, usize), (usize, usize))>,
     token: Option<usize>,
 }
 
@@ -162,6 +163,7 @@ impl Chain {
             groups,
             date: None,
             letters: None,
+            words: None,
             token: None,
         }
     }
@@ -190,6 +192,15 @@ impl Chain {
                 .map_or(LETTER_REACH + 1, |i| i + 1);
             (before, after)
         })
+    }
+
+    /// Lengths of the words right before and right after the chain (see `word_before` and
+    /// `word_after`).
+    fn words(&mut self, hay: &[u8]) -> ((usize, usize), (usize, usize)) {
+        let (start, end) = (self.start, self.end);
+        *self
+            .words
+            .get_or_insert_with(|| (word_before(hay, start), word_after(hay, end)))
     }
 
     /// Length of the alphanumeric token the chain starts in.
@@ -278,6 +289,12 @@ pub(crate) struct DigitTrigger {
     pub(crate) letter_before: usize,
     /// ... or after it.
     pub(crate) letter_after: usize,
+    /// The chain follows a word of exactly this many letters (0: no need), see `word_before`.
+    pub(crate) word_before: usize,
+    /// ... or is followed by one, see `word_after`.
+    pub(crate) word_after: usize,
+    /// ... the words may also stand one space or hyphen away.
+    pub(crate) word_gap: bool,
     /// Chains shaped like calendar dates do not count.
     pub(crate) skip_dates: bool,
     pub(crate) requires: u16,
@@ -550,6 +567,59 @@ fn is_date(chain: &[u8]) -> bool {
         [4, 1..=2, 1..=2] => (1..=12).contains(&b) && (1..=31).contains(&c),
         [1..=2, 1..=2, 2 | 4] => day_month(a, b),
         _ => false,
+    }
+}
+
+/// The longest word a digit trigger may ask about (`word_before`, `word_after`); longer words
+/// are not counted.
+pub(crate) const MAX_WORD: usize = 31;
+
+/// Lengths of the words of ASCII letters that end right at `at` and that end one space or
+/// hyphen before it, each counted only when the word starts a token (no letter or digit
+/// before it), else 0: (2, 0) for "GB29" and (0, 2) for "AB 12 34 56 C" at their first digit.
+fn word_before(hay: &[u8], at: usize) -> (usize, usize) {
+    let word = |end: usize| {
+        let letters = hay[end.saturating_sub(MAX_WORD + 1)..end]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let start = end - letters;
+        if start > 0 && hay[start - 1].is_ascii_alphanumeric() {
+            0
+        } else {
+            letters
+        }
+    };
+    match at.checked_sub(1).map(|i| hay[i]) {
+        Some(b) if b.is_ascii_alphabetic() => (word(at), 0),
+        Some(b' ' | b'-') => (0, word(at - 1)),
+        _ => (0, 0),
+    }
+}
+
+/// Lengths of the words of ASCII letters that start right at `at` and one space or hyphen after
+/// it, each counted only when the word ends a token (no letter or digit after it), else 0:
+/// (1, 0) for "12345678Z" and (0, 1) for "12345678-Z" at the end of their digits.
+fn word_after(hay: &[u8], at: usize) -> (usize, usize) {
+    let word = |start: usize| {
+        let letters = hay[start..(start + MAX_WORD + 1).min(hay.len())]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if hay
+            .get(start + letters)
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            0
+        } else {
+            letters
+        }
+    };
+    match hay.get(at) {
+        Some(b) if b.is_ascii_alphabetic() => (word(at), 0),
+        Some(b' ' | b'-') => (0, word(at + 1)),
+        _ => (0, 0),
     }
 }
 
@@ -961,6 +1031,10 @@ impl Engine {
             // The longest run of ASCII letters and digits holding a group's first digit: no
             // chain starts in a longer token (worked out on first need).
             let mut tokens: Option<usize> = None;
+            // Per word length, whether a word that long stands right before (after) one of the
+            // cluster's digit groups: no chain can have it otherwise (worked out on first need).
+            let mut words_before: Option<(u64, u64)> = None;
+            let mut words_after: Option<(u64, u64)> = None;
             // Line bounds around the cluster (digit rules never match across lines), found
             // on first need.
             let mut line: Option<(usize, usize)> = None;
@@ -1028,6 +1102,39 @@ impl Engine {
                         continue;
                     }
                 }
+                if t.word_before != 0 || t.word_after != 0 {
+                    // Per side, the masks of word lengths (direct, across a gap).
+                    let groups = &s.groups;
+                    let masks = |ends: bool| {
+                        groups.iter().fold((0u64, 0u64), |(m, n), &(a, b)| {
+                            let (direct, gap) = if ends {
+                                word_after(hay, b)
+                            } else {
+                                word_before(hay, a)
+                            };
+                            (m | 1 << direct, n | 1 << gap)
+                        })
+                    };
+                    let has = |(direct, gap): (u64, u64), len: usize| {
+                        (direct | if t.word_gap { gap } else { 0 }) & (1 << len) != 0
+                    };
+                    if t.word_before != 0
+                        && !has(
+                            *words_before.get_or_insert_with(|| masks(false)),
+                            t.word_before,
+                        )
+                    {
+                        continue;
+                    }
+                    if t.word_after != 0
+                        && !has(
+                            *words_after.get_or_insert_with(|| masks(true)),
+                            t.word_after,
+                        )
+                    {
+                        continue;
+                    }
+                }
                 let r = t.rule as usize;
                 if let Some(bit) = inner.context_bit[r] {
                     if gated & (1 << bit) != 0 {
@@ -1066,6 +1173,15 @@ impl Engine {
                         if (t.letter_before != 0 && before > t.letter_before)
                             || (t.letter_after != 0 && after > t.letter_after)
                         {
+                            return false;
+                        }
+                    }
+                    if t.word_before != 0 || t.word_after != 0 {
+                        let (before, after) = chain.words(hay);
+                        let fits = |(direct, gap): (usize, usize), len: usize| {
+                            len == 0 || direct == len || (t.word_gap && gap == len)
+                        };
+                        if !fits(before, t.word_before) || !fits(after, t.word_after) {
                             return false;
                         }
                     }
@@ -1466,6 +1582,62 @@ mod tests {
         assert_eq!(found(&engine, "ids A1B2 C3DEFGHIJK"), ["C3DEFGHIJK"]);
         // One byte shorter, the pattern matches but no chain starts in a token of ten.
         assert!(found(&engine, "ids A1B2 C3DEFGHIJ").is_empty());
+    }
+
+    #[test]
+    fn words_around_digits() {
+        let at = |text: &str, needle: &str| text.find(needle).unwrap();
+        let t = "iban GB29 NWBK";
+        assert_eq!(word_before(t.as_bytes(), at(t, "29")), (2, 0));
+        let t = "nino AB 12 34 56 C.";
+        assert_eq!(word_before(t.as_bytes(), at(t, "12")), (0, 2));
+        assert_eq!(word_after(t.as_bytes(), at(t, " C")), (0, 1));
+        // Words inside longer tokens do not count.
+        let t = "x9AB12 and 12CD9";
+        assert_eq!(word_before(t.as_bytes(), at(t, "12")), (0, 0));
+        assert_eq!(word_after(t.as_bytes(), at(t, "CD")), (0, 0));
+        let t = "dni 12345678-Z";
+        assert_eq!(word_after(t.as_bytes(), at(t, "-Z")), (0, 1));
+        assert_eq!(word_after(t.as_bytes(), t.len()), (0, 0));
+        assert_eq!(word_before(t.as_bytes(), 0), (0, 0));
+        // Words longer than any trigger may ask for are not cut to that length.
+        let long = format!("{}42", "a".repeat(MAX_WORD + 5));
+        assert_eq!(word_before(long.as_bytes(), long.len() - 2), (0, 0));
+        let long = format!("{}42", "a".repeat(MAX_WORD));
+        assert_eq!(word_before(long.as_bytes(), long.len() - 2), (MAX_WORD, 0));
+    }
+
+    #[test]
+    fn word_triggers_search_chains_next_to_words_of_that_length() {
+        let rule = |pattern: &str, trigger: &str| {
+            rules_only(&format!(
+                "[[rule]]\nid = \"w\"\nentity = \"W_ID\"\npatterns = ['{pattern}']\n\
+                 score = 0.9\ntriggers = [{{ digits = 4, {trigger} }}]\n"
+            ))
+        };
+        let before = r"\b[A-Za-z]{2}[ ]?\d{4}\b";
+        let direct = rule(before, "word_before = 2");
+        assert_eq!(found(&direct, "ref AB1234, XYZ1234"), ["AB1234"]);
+        // The pattern allows a space; the trigger only a word right before the digits.
+        assert!(found(&direct, "ref AB 1234").is_empty());
+        let gap = rule(before, "word_before = 2, word_gap = true");
+        assert_eq!(found(&gap, "ref AB 1234"), ["AB 1234"]);
+        let after = r"\b\d{4}[ \-]?[A-Z]\b";
+        // (Digits this far apart are in two clusters, searched apart.)
+        let text = "1234Z and later on 1234-Z";
+        let direct = rule(after, "word_after = 1");
+        assert_eq!(found(&direct, text), ["1234Z"]);
+        let gap = rule(after, "word_after = 1, word_gap = true");
+        assert_eq!(found(&gap, text), ["1234Z", "1234-Z"]);
+        let too_long = Engine::builder()
+            .builtin(false)
+            .add_rules_toml(
+                "t.toml",
+                "[[rule]]\nid = \"w\"\nentity = \"W\"\npatterns = ['\\d{4}']\n\
+                 triggers = [{ digits = 4, word_after = 40 }]\n",
+            )
+            .and_then(|b| b.build());
+        assert!(too_long.unwrap_err().to_string().contains("word_after"));
     }
 
     #[test]

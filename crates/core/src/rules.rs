@@ -117,6 +117,15 @@ pub(crate) struct TriggerSpec {
     pub letter_before: Option<usize>,
     /// ... or within this many bytes after it.
     pub letter_after: Option<usize>,
+    /// With `digits`: the chain follows a word of exactly this many ASCII letters that starts a
+    /// token (the country code of an IBAN, `GB29`) ...
+    pub word_before: Option<usize>,
+    /// ... or is followed by a word of exactly this many ASCII letters that ends a token (the
+    /// control letter of a Spanish NIF, `12345678Z`) ...
+    pub word_after: Option<usize>,
+    /// ... directly, or also across one space or hyphen (`AB 12 34 56 C`, `12345678-Z`).
+    #[serde(default)]
+    pub word_gap: bool,
     /// With `digits`: chains written like calendar dates (2024-03-15, 15/03/2024) do not
     /// count.
     #[serde(default)]
