@@ -1251,6 +1251,10 @@ impl Engine {
             // three hex quads joined by '.'.
             let sep = hay[i];
             let (width, groups) = if sep == b'.' { (4, 3) } else { (2, 6) };
+            // Most separators in text are not followed by another one a group later.
+            if hay.get(i + width + 1) != Some(&sep) {
+                continue;
+            }
             let Some(start) = i.checked_sub(width) else {
                 continue;
             };
