@@ -835,7 +835,7 @@ impl Engine {
         self.hex_candidates(scratch, hay, &searched);
         for &r in &self.inner.full {
             if on(r) {
-                self.run_rule(scratch, hay, r, 0, hay.len());
+                self.run_rule(scratch, hay, r, 0, hay.len(), false);
             }
         }
         scratch.recognizer.begin();
@@ -919,12 +919,17 @@ impl Engine {
                         we = m_end + i;
                     }
                 }
-                match covered.iter_mut().find(|(cr, _)| *cr == r) {
-                    Some((_, end)) if *end >= we => continue,
-                    Some((_, end)) => *end = we,
-                    None => covered.push((r, we)),
+                // A literal that starts every match: the search is anchored there and stops
+                // at once where no match starts (the window may be long: bearer tokens).
+                let anchored = !o.near && o.before == Some(0);
+                if !anchored {
+                    match covered.iter_mut().find(|(cr, _)| *cr == r) {
+                        Some((_, end)) if *end >= we => continue,
+                        Some((_, end)) => *end = we,
+                        None => covered.push((r, we)),
+                    }
                 }
-                self.run_rule(s, hay, r, ws, we);
+                self.run_rule(s, hay, r, ws, we, anchored);
             }
         });
     }
@@ -1234,7 +1239,7 @@ impl Engine {
                 return;
             }
         }
-        self.run_rule(s, hay, r, ws, we);
+        self.run_rule(s, hay, r, ws, we, false);
     }
 
     #[inline(never)]
@@ -1269,18 +1274,22 @@ impl Engine {
                 continue;
             }
             for &r in self.inner.hex.iter().filter(|&&r| on[r as usize]) {
-                self.run_rule(s, hay, r, start, start + len);
+                self.run_rule(s, hay, r, start, start + len, false);
             }
             next_free = start + len;
         }
     }
 
-    fn run_rule(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize) {
+    /// Runs rule `r`'s search over `ws..we` (`anchored`: matches starting at `ws` only).
+    fn run_rule(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize, anchored: bool) {
         let rule = &self.inner.rules[r as usize];
         let (Some(regex), Some(cache)) = (&rule.regex, s.caches[r as usize].as_mut()) else {
             return;
         };
         let mut input = Input::new(hay).range(ws..we);
+        if anchored {
+            input.set_anchored(regex_automata::Anchored::Yes);
+        }
         loop {
             let (ms, me, vs, ve) = match (rule.value_group, s.captures[r as usize].as_mut()) {
                 (Some(g), Some(caps)) => {
@@ -1319,7 +1328,7 @@ impl Engine {
                 }
             }
             let next = if me > ms { me } else { me + 1 };
-            if next > we {
+            if anchored || next > we {
                 break;
             }
             input.set_start(next);
@@ -1586,6 +1595,24 @@ mod tests {
         assert_eq!(found(&engine, "ids A1B2 C3DEFGHIJK"), ["C3DEFGHIJK"]);
         // One byte shorter, the pattern matches but no chain starts in a token of ten.
         assert!(found(&engine, "ids A1B2 C3DEFGHIJ").is_empty());
+    }
+
+    #[test]
+    fn a_literal_starting_the_match_is_searched_at_every_hit() {
+        // The search from the first "bearer" is anchored there and finds nothing; the second
+        // hit, inside the first one's window, is searched on its own.
+        let engine = rules_only(
+            "[[rule]]\nid = \"b\"\nentity = \"SECRET\"\n\
+             patterns = ['(?i)\\bbearer[ ]+(?P<value>[A-Za-z0-9]{20,})']\nmax_len = 200\n\
+             score = 0.9\ntriggers = [{ literals = [\"bearer\"], before = 0 }]\n",
+        );
+        let text = "the bearer of this note. Authorization: Bearer abcdefghij0123456789xyz";
+        assert_eq!(found(&engine, text), ["abcdefghij0123456789xyz"]);
+        let two = "Bearer abcdefghij0123456789xyz and bearer ABCDEFGHIJ0123456789XYZ";
+        assert_eq!(
+            found(&engine, two),
+            ["abcdefghij0123456789xyz", "ABCDEFGHIJ0123456789XYZ"]
+        );
     }
 
     #[test]
