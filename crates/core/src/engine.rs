@@ -1093,10 +1093,16 @@ impl Engine {
                 if t.token != 0 {
                     let longest_token = *tokens.get_or_insert_with(|| {
                         let (mut best, mut run_end) = (0, 0);
-                        for &(a, _) in &s.groups {
-                            // Groups starting inside the last run counted are in that run.
+                        let alnum = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphanumeric);
+                        for &(a, b) in &s.groups {
+                            // Groups starting inside the last run counted are in that run; a
+                            // group with no letter or digit on either side is its own run.
                             if a >= run_end {
-                                let (start, end) = alnum_bounds(hay, a);
+                                let (start, end) = if alnum(a.wrapping_sub(1)) || alnum(b) {
+                                    alnum_bounds(hay, a)
+                                } else {
+                                    (a, b)
+                                };
                                 best = best.max(end - start);
                                 run_end = end;
                             }
