@@ -150,7 +150,7 @@ struct Chain {
     /// Facts the digit triggers may ask about, each worked out on first need.
     date: Option<bool>,
     letters: Option<(usize, usize)>,
-    words: Option<((usize, usize), (usize, usize))>,
+    words: Option<[usize; 4]>,
     token: Option<usize>,
 }
 
@@ -196,11 +196,16 @@ impl Chain {
 
     /// Lengths of the words right before and right after the chain (see `word_before` and
     /// `word_after`).
-    fn words(&mut self, hay: &[u8]) -> ((usize, usize), (usize, usize)) {
+    fn words(&mut self, hay: &[u8]) -> [usize; 4] {
         let (start, end) = (self.start, self.end);
-        *self
-            .words
-            .get_or_insert_with(|| (word_before(hay, start), word_after(hay, end)))
+        *self.words.get_or_insert_with(|| {
+            [
+                word_before(hay, start, false),
+                word_before(hay, start, true),
+                word_after(hay, end, false),
+                word_after(hay, end, true),
+            ]
+        })
     }
 
     /// Length of the alphanumeric token the chain starts in.
@@ -574,53 +579,62 @@ fn is_date(chain: &[u8]) -> bool {
 /// are not counted.
 pub(crate) const MAX_WORD: usize = 31;
 
-/// Lengths of the words of ASCII letters that end right at `at` and that end one space or
-/// hyphen before it, each counted only when the word starts a token (no letter or digit
-/// before it), else 0: (2, 0) for "GB29" and (0, 2) for "AB 12 34 56 C" at their first digit.
-fn word_before(hay: &[u8], at: usize) -> (usize, usize) {
-    let word = |end: usize| {
-        let letters = hay[end.saturating_sub(MAX_WORD + 1)..end]
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_alphabetic())
-            .count();
-        let start = end - letters;
-        if start > 0 && hay[start - 1].is_ascii_alphanumeric() {
-            0
-        } else {
-            letters
-        }
+/// Length of the word of ASCII letters right before the digits at `at` (`gap`: one space or
+/// hyphen before them), counted only when the word starts a token (no letter or digit before
+/// it), else 0: 2 for "GB29" and, across a gap, for "AB 12 34 56 C" at their first digit.
+fn word_before(hay: &[u8], at: usize, gap: bool) -> usize {
+    let end = match at.checked_sub(1).map(|i| hay[i]) {
+        Some(b) if !gap && b.is_ascii_alphabetic() => at,
+        Some(b' ' | b'-') if gap => at - 1,
+        _ => return 0,
     };
-    match at.checked_sub(1).map(|i| hay[i]) {
-        Some(b) if b.is_ascii_alphabetic() => (word(at), 0),
-        Some(b' ' | b'-') => (0, word(at - 1)),
-        _ => (0, 0),
+    let letters = hay[end.saturating_sub(MAX_WORD + 1)..end]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let start = end - letters;
+    if start > 0 && hay[start - 1].is_ascii_alphanumeric() {
+        return 0;
     }
+    letters
 }
 
-/// Lengths of the words of ASCII letters that start right at `at` and one space or hyphen after
-/// it, each counted only when the word ends a token (no letter or digit after it), else 0:
-/// (1, 0) for "12345678Z" and (0, 1) for "12345678-Z" at the end of their digits.
-fn word_after(hay: &[u8], at: usize) -> (usize, usize) {
-    let word = |start: usize| {
-        let letters = hay[start..(start + MAX_WORD + 1).min(hay.len())]
-            .iter()
-            .take_while(|b| b.is_ascii_alphabetic())
-            .count();
-        if hay
-            .get(start + letters)
-            .is_some_and(u8::is_ascii_alphanumeric)
-        {
-            0
-        } else {
-            letters
-        }
+/// Length of the word of ASCII letters right after the digits ending at `at` (`gap`: one
+/// space or hyphen after them), counted only when the word ends a token (no letter or digit
+/// after it), else 0: 1 for "12345678Z" and, across a gap, for "12345678-Z".
+fn word_after(hay: &[u8], at: usize, gap: bool) -> usize {
+    let start = match hay.get(at) {
+        Some(b) if !gap && b.is_ascii_alphabetic() => at,
+        Some(b' ' | b'-') if gap => at + 1,
+        _ => return 0,
     };
-    match hay.get(at) {
-        Some(b) if b.is_ascii_alphabetic() => (word(at), 0),
-        Some(b' ' | b'-') => (0, word(at + 1)),
-        _ => (0, 0),
+    let letters = hay[start..(start + MAX_WORD + 1).min(hay.len())]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    if hay
+        .get(start + letters)
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return 0;
     }
+    letters
+}
+
+/// Per word length, whether a word that long stands right before (`after`: after) one of
+/// `groups`, directly or (`gap`) across one space or hyphen: bit k for a word of k letters.
+fn word_mask(hay: &[u8], groups: &[(usize, usize)], after: bool, gap: bool) -> u64 {
+    let mut mask = 0u64;
+    for &(a, b) in groups {
+        mask |= 1
+            << if after {
+                word_after(hay, b, gap)
+            } else {
+                word_before(hay, a, gap)
+            };
+    }
+    mask
 }
 
 /// Length of the run of ASCII letters and digits through `at`.
@@ -1036,10 +1050,10 @@ impl Engine {
             // The longest run of ASCII letters and digits holding a group's first digit: no
             // chain starts in a longer token (worked out on first need).
             let mut tokens: Option<usize> = None;
-            // Per word length, whether a word that long stands right before (after) one of the
-            // cluster's digit groups: no chain can have it otherwise (worked out on first need).
-            let mut words_before: Option<(u64, u64)> = None;
-            let mut words_after: Option<(u64, u64)> = None;
+            // Per side (before, after) and way (directly, across a gap), the lengths of the
+            // words next to the cluster's digit groups (see `word_mask`): no chain is next to
+            // a word of another length (worked out on first need).
+            let mut words: [Option<u64>; 4] = [None; 4];
             // Line bounds around the cluster (digit rules never match across lines), found
             // on first need.
             let mut line: Option<(usize, usize)> = None;
@@ -1114,35 +1128,22 @@ impl Engine {
                     }
                 }
                 if t.word_before != 0 || t.word_after != 0 {
-                    // Per side, the masks of word lengths (direct, across a gap).
-                    let groups = &s.groups;
-                    let masks = |ends: bool| {
-                        groups.iter().fold((0u64, 0u64), |(m, n), &(a, b)| {
-                            let (direct, gap) = if ends {
-                                word_after(hay, b)
-                            } else {
-                                word_before(hay, a)
-                            };
-                            (m | 1 << direct, n | 1 << gap)
-                        })
-                    };
-                    let has = |(direct, gap): (u64, u64), len: usize| {
-                        (direct | if t.word_gap { gap } else { 0 }) & (1 << len) != 0
-                    };
-                    if t.word_before != 0
-                        && !has(
-                            *words_before.get_or_insert_with(|| masks(false)),
-                            t.word_before,
-                        )
-                    {
-                        continue;
+                    let mut fits = true;
+                    for (after, len) in [(false, t.word_before), (true, t.word_after)] {
+                        if len == 0 || !fits {
+                            continue;
+                        }
+                        let k = usize::from(after) * 2;
+                        let direct = *words[k]
+                            .get_or_insert_with(|| word_mask(hay, &s.groups, after, false));
+                        fits = direct & (1 << len) != 0
+                            || (t.word_gap
+                                && *words[k + 1]
+                                    .get_or_insert_with(|| word_mask(hay, &s.groups, after, true))
+                                    & (1 << len)
+                                    != 0);
                     }
-                    if t.word_after != 0
-                        && !has(
-                            *words_after.get_or_insert_with(|| masks(true)),
-                            t.word_after,
-                        )
-                    {
+                    if !fits {
                         continue;
                     }
                 }
@@ -1188,11 +1189,13 @@ impl Engine {
                         }
                     }
                     if t.word_before != 0 || t.word_after != 0 {
-                        let (before, after) = chain.words(hay);
-                        let fits = |(direct, gap): (usize, usize), len: usize| {
+                        let [before, before_gap, after, after_gap] = chain.words(hay);
+                        let fits = |direct: usize, gap: usize, len: usize| {
                             len == 0 || direct == len || (t.word_gap && gap == len)
                         };
-                        if !fits(before, t.word_before) || !fits(after, t.word_after) {
+                        if !fits(before, before_gap, t.word_before)
+                            || !fits(after, after_gap, t.word_after)
+                        {
                             return false;
                         }
                     }
@@ -1625,23 +1628,34 @@ mod tests {
     fn words_around_digits() {
         let at = |text: &str, needle: &str| text.find(needle).unwrap();
         let t = "iban GB29 NWBK";
-        assert_eq!(word_before(t.as_bytes(), at(t, "29")), (2, 0));
+        assert_eq!(word_before(t.as_bytes(), at(t, "29"), false), 2);
+        assert_eq!(word_before(t.as_bytes(), at(t, "29"), true), 0);
         let t = "nino AB 12 34 56 C.";
-        assert_eq!(word_before(t.as_bytes(), at(t, "12")), (0, 2));
-        assert_eq!(word_after(t.as_bytes(), at(t, " C")), (0, 1));
+        assert_eq!(word_before(t.as_bytes(), at(t, "12"), false), 0);
+        assert_eq!(word_before(t.as_bytes(), at(t, "12"), true), 2);
+        assert_eq!(word_after(t.as_bytes(), at(t, " C"), true), 1);
         // Words inside longer tokens do not count.
         let t = "x9AB12 and 12CD9";
-        assert_eq!(word_before(t.as_bytes(), at(t, "12")), (0, 0));
-        assert_eq!(word_after(t.as_bytes(), at(t, "CD")), (0, 0));
+        assert_eq!(word_before(t.as_bytes(), at(t, "12"), false), 0);
+        assert_eq!(word_after(t.as_bytes(), at(t, "CD"), false), 0);
         let t = "dni 12345678-Z";
-        assert_eq!(word_after(t.as_bytes(), at(t, "-Z")), (0, 1));
-        assert_eq!(word_after(t.as_bytes(), t.len()), (0, 0));
-        assert_eq!(word_before(t.as_bytes(), 0), (0, 0));
+        assert_eq!(word_after(t.as_bytes(), at(t, "-Z"), true), 1);
+        assert_eq!(word_after(t.as_bytes(), at(t, "-Z"), false), 0);
+        assert_eq!(word_after(t.as_bytes(), t.len(), true), 0);
+        assert_eq!(word_before(t.as_bytes(), 0, true), 0);
         // Words longer than any trigger may ask for are not cut to that length.
         let long = format!("{}42", "a".repeat(MAX_WORD + 5));
-        assert_eq!(word_before(long.as_bytes(), long.len() - 2), (0, 0));
+        assert_eq!(word_before(long.as_bytes(), long.len() - 2, false), 0);
         let long = format!("{}42", "a".repeat(MAX_WORD));
-        assert_eq!(word_before(long.as_bytes(), long.len() - 2), (MAX_WORD, 0));
+        assert_eq!(
+            word_before(long.as_bytes(), long.len() - 2, false),
+            MAX_WORD
+        );
+        // The masks over a cluster's groups.
+        let t = "AB12 34-CD";
+        let groups = [(2, 4), (5, 7)];
+        assert_eq!(word_mask(t.as_bytes(), &groups, false, false), 1 << 2 | 1);
+        assert_eq!(word_mask(t.as_bytes(), &groups, true, true), 1 << 2 | 1);
     }
 
     #[test]
