@@ -111,7 +111,8 @@ pub(crate) struct TriggerSpec {
     /// boundary next to a digit) totalling `digits..=max_digits` digits; a chain must hold such
     /// a run of groups ("2024-03-15" holds 4, 6 and 8 but not 9).
     pub max_digits: Option<usize>,
-    /// With `digits`: the bytes that join digit groups (default: space . - / ( )).
+    /// With `digits`: the bytes that join digit groups (default: space . - / ( ); `""`: the
+    /// digits of a chain are one unbroken run).
     pub joiners: Option<String>,
     /// With `digits`: a letter must stand within this many bytes before the chain ...
     pub letter_before: Option<usize>,
