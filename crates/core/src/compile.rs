@@ -319,6 +319,21 @@ fn trig_of(t: &TriggerSpec) -> Trig {
                 requires,
                 requires_count: t.requires_count.unwrap_or(1),
                 token: t.token.unwrap_or(0),
+                sums: match t.max_digits {
+                    Some(max)
+                        if max < 64
+                            && min <= max
+                            && !t.skip_dates
+                            && t.letter_before.unwrap_or(0) == 0
+                            && t.letter_after.unwrap_or(0) == 0
+                            && t.token.unwrap_or(0) == 0
+                            && t.word_before.unwrap_or(0) == 0
+                            && t.word_after.unwrap_or(0) == 0 =>
+                    {
+                        (min..=max).fold(0u64, |m, n| m | 1 << n)
+                    }
+                    _ => 0,
+                },
                 rule: 0,
             },
             joiners.bytes().collect(),

@@ -266,6 +266,26 @@ static SEP_CLASS: [u8; 256] = {
 /// The farthest a digit trigger may look for a letter around its chain.
 pub(crate) const LETTER_REACH: usize = 16;
 
+/// Per digit count n below 64, bit n: whether consecutive digit groups of a cluster, joined in
+/// joiner set `k` (`gaps[i]`: the sets joining group `i` and `i + 1`), total n digits.
+fn run_totals(groups: &[(usize, usize)], gaps: &[u8], k: usize) -> u64 {
+    let mut totals = 0u64;
+    for a in 0..groups.len() {
+        let mut sum = 0;
+        for b in a..groups.len() {
+            if b > a && gaps[b - 1] & (1 << k) == 0 {
+                break;
+            }
+            sum += groups[b].1 - groups[b].0;
+            if sum >= 64 {
+                break;
+            }
+            totals |= 1 << sum;
+        }
+    }
+    totals
+}
+
 /// Whether consecutive digit groups total between `lo` and `hi` digits.
 fn whole_groups_total(groups: &[(usize, usize)], lo: usize, hi: usize) -> bool {
     (0..groups.len()).any(|a| {
@@ -305,6 +325,9 @@ pub(crate) struct DigitTrigger {
     pub(crate) requires: u16,
     pub(crate) requires_count: usize,
     pub(crate) token: usize,
+    /// When the trigger asks only for whole groups totalling `min..=max_digits` digits (at
+    /// most 63), those totals as bits (see `run_totals`); else 0.
+    pub(crate) sums: u64,
     pub(crate) rule: u32,
 }
 
@@ -1034,6 +1057,9 @@ impl Engine {
             }
             let longest = longest_in[..sets].iter().copied().max().unwrap_or(0);
             let mut built = 0u8;
+            // Per joiner set, the totals of its runs of joined groups (see `run_totals`),
+            // worked out on first need.
+            let mut sums: [Option<u64>; 8] = [None; 8];
             if longest < global_min {
                 continue;
             }
@@ -1201,12 +1227,20 @@ impl Engine {
                     }
                     t.token == 0 || chain.token(hay) >= t.token
                 };
-                if built & (1 << t.joiners) == 0 {
-                    built |= 1 << t.joiners;
-                    build_chains(&mut s.chains[t.joiners], &s.groups, &s.gaps, t.joiners);
-                }
-                let (chains, groups) = (&mut s.chains[t.joiners], &s.groups);
-                if chains.iter_mut().any(|c| qualifies(c, groups)) {
+                let qualified = if t.sums != 0 {
+                    // Only the digit count matters: the set's run totals answer at once.
+                    let k = t.joiners;
+                    let totals = *sums[k].get_or_insert_with(|| run_totals(&s.groups, &s.gaps, k));
+                    totals & t.sums != 0
+                } else {
+                    if built & (1 << t.joiners) == 0 {
+                        built |= 1 << t.joiners;
+                        build_chains(&mut s.chains[t.joiners], &s.groups, &s.gaps, t.joiners);
+                    }
+                    let (chains, groups) = (&mut s.chains[t.joiners], &s.groups);
+                    chains.iter_mut().any(|c| qualifies(c, groups))
+                };
+                if qualified {
                     // The window spans the cluster: a match's digits may lie beyond the chain
                     // that qualified it ("415-555-0132 x12").
                     let (line_start, line_end) = line_of(&mut line);
@@ -1622,6 +1656,25 @@ mod tests {
             found(&engine, two),
             ["abcdefghij0123456789xyz", "ABCDEFGHIJ0123456789XYZ"]
         );
+    }
+
+    #[test]
+    fn run_totals_of_joined_groups() {
+        // "2024-03-15 7": groups of 4, 2, 2 joined in set 0, then one of 1 not joined.
+        let groups = [(0, 4), (5, 7), (8, 10), (11, 12)];
+        let gaps = [0b1, 0b1, 0b10];
+        assert_eq!(
+            run_totals(&groups, &gaps, 0),
+            1 << 1 | 1 << 2 | 1 << 4 | 1 << 6 | 1 << 8
+        );
+        // In set 1 only the last two groups are joined.
+        assert_eq!(
+            run_totals(&groups, &gaps, 1),
+            1 << 1 | 1 << 2 | 1 << 3 | 1 << 4
+        );
+        // Totals of 64 digits and more are left out.
+        let long = [(0, 40), (41, 81)];
+        assert_eq!(run_totals(&long, &[0b1], 0), 1 << 40);
     }
 
     #[test]
