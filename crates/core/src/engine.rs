@@ -1679,23 +1679,31 @@ mod tests {
 
     #[test]
     fn words_around_digits() {
-        let at = |text: &str, needle: &str| text.find(needle).unwrap();
-        let t = "iban GB29 NWBK";
-        assert_eq!(word_before(t.as_bytes(), at(t, "29"), false), 2);
-        assert_eq!(word_before(t.as_bytes(), at(t, "29"), true), 0);
-        let t = "nino AB 12 34 56 C.";
-        assert_eq!(word_before(t.as_bytes(), at(t, "12"), false), 0);
-        assert_eq!(word_before(t.as_bytes(), at(t, "12"), true), 2);
-        assert_eq!(word_after(t.as_bytes(), at(t, " C"), true), 1);
-        // Words inside longer tokens do not count.
-        let t = "x9AB12 and 12CD9";
-        assert_eq!(word_before(t.as_bytes(), at(t, "12"), false), 0);
-        assert_eq!(word_after(t.as_bytes(), at(t, "CD"), false), 0);
-        let t = "dni 12345678-Z";
-        assert_eq!(word_after(t.as_bytes(), at(t, "-Z"), true), 1);
-        assert_eq!(word_after(t.as_bytes(), at(t, "-Z"), false), 0);
-        assert_eq!(word_after(t.as_bytes(), t.len(), true), 0);
-        assert_eq!(word_before(t.as_bytes(), 0, true), 0);
+        // (text, where the digits start or end, after them?, across a gap?, word length)
+        let cases = [
+            ("iban GB29 NWBK", "29", false, false, 2),
+            ("iban GB29 NWBK", "29", false, true, 0),
+            ("nino AB 12 34 56 C.", "12", false, false, 0),
+            ("nino AB 12 34 56 C.", "12", false, true, 2),
+            ("nino AB 12 34 56 C.", " C", true, true, 1),
+            // Words inside longer tokens do not count.
+            ("x9AB12 and 12CD9", "12", false, false, 0),
+            ("x9AB12 and 12CD9", "CD", true, false, 0),
+            ("dni 12345678-Z", "-Z", true, true, 1),
+            ("dni 12345678-Z", "-Z", true, false, 0),
+        ];
+        for (text, at, after, gap, len) in cases {
+            let (hay, at) = (text.as_bytes(), text.find(at).unwrap());
+            let found = if after {
+                word_after(hay, at, gap)
+            } else {
+                word_before(hay, at, gap)
+            };
+            assert_eq!(found, len, "{text:?} at {at}, after: {after}, gap: {gap}");
+        }
+        let t = b"dni 12345678-Z";
+        assert_eq!(word_after(t, t.len(), true), 0);
+        assert_eq!(word_before(t, 0, true), 0);
         // Words longer than any trigger may ask for are not cut to that length.
         let long = format!("{}42", "a".repeat(MAX_WORD + 5));
         assert_eq!(word_before(long.as_bytes(), long.len() - 2, false), 0);
