@@ -305,39 +305,24 @@ fn trig_of(t: &TriggerSpec) -> Trig {
             .bytes()
             .fold(0u16, |m, b| m | sep_mask(b));
         let joiners = t.joiners.as_deref().unwrap_or(DEFAULT_JOINERS);
-        Trig::Digits(
-            DigitTrigger {
-                min,
-                max_digits: t.max_digits,
-                joiners: 0,
-                letter_before: t.letter_before.unwrap_or(0),
-                letter_after: t.letter_after.unwrap_or(0),
-                word_before: t.word_before.unwrap_or(0),
-                word_after: t.word_after.unwrap_or(0),
-                word_gap: t.word_gap,
-                skip_dates: t.skip_dates,
-                requires,
-                requires_count: t.requires_count.unwrap_or(1),
-                token: t.token.unwrap_or(0),
-                sums: match t.max_digits {
-                    Some(max)
-                        if max < 64
-                            && min <= max
-                            && !t.skip_dates
-                            && t.letter_before.unwrap_or(0) == 0
-                            && t.letter_after.unwrap_or(0) == 0
-                            && t.token.unwrap_or(0) == 0
-                            && t.word_before.unwrap_or(0) == 0
-                            && t.word_after.unwrap_or(0) == 0 =>
-                    {
-                        (min..=max).fold(0u64, |m, n| m | 1 << n)
-                    }
-                    _ => 0,
-                },
-                rule: 0,
-            },
-            joiners.bytes().collect(),
-        )
+        let mut trigger = DigitTrigger {
+            min,
+            max_digits: t.max_digits,
+            joiners: 0,
+            letter_before: t.letter_before.unwrap_or(0),
+            letter_after: t.letter_after.unwrap_or(0),
+            word_before: t.word_before.unwrap_or(0),
+            word_after: t.word_after.unwrap_or(0),
+            word_gap: t.word_gap,
+            skip_dates: t.skip_dates,
+            requires,
+            requires_count: t.requires_count.unwrap_or(1),
+            token: t.token.unwrap_or(0),
+            sums: 0,
+            rule: 0,
+        };
+        trigger.sums = trigger.totals_only();
+        Trig::Digits(trigger, joiners.bytes().collect())
     } else if t.hex_delimited {
         Trig::Hex
     } else {

@@ -111,10 +111,10 @@ pub(crate) struct Rule {
     pub(crate) digit_reach: crate::shape::Reach,
     /// The highest score a match can have without context words.
     pub(crate) max_bare: f32,
-    /// What this rule's search serves: itself and its followers together.
-    pub(crate) group: SearchGroup,
     /// ... and with them.
     pub(crate) max_reach: f32,
+    /// What this rule's search serves: itself and its followers together.
+    pub(crate) group: SearchGroup,
     /// Whether the rule is looked for around digit clusters (its matches are numbers).
     pub(crate) digit_triggered: bool,
     pub(crate) examples: Vec<String>,
@@ -329,6 +329,39 @@ pub(crate) struct DigitTrigger {
     /// most 63), those totals as bits (see `run_totals`); else 0.
     pub(crate) sums: u64,
     pub(crate) rule: u32,
+}
+
+impl DigitTrigger {
+    /// The `sums` of a trigger asking only for whole groups totalling `min..=max_digits`
+    /// digits (at most 63): those totals as bits; else 0 (the chains are checked one by one).
+    pub(crate) fn totals_only(&self) -> u64 {
+        let only_totals = self.letter_before == 0
+            && self.letter_after == 0
+            && self.word_before == 0
+            && self.word_after == 0
+            && self.token == 0
+            && !self.skip_dates;
+        match self.max_digits {
+            Some(max) if only_totals && self.min <= max && max < 64 => {
+                (self.min..=max).fold(0u64, |m, n| m | 1 << n)
+            }
+            _ => 0,
+        }
+    }
+
+    /// Whether the words this trigger asks for stand where it wants them, given the word
+    /// lengths next to the digits as masks (bit n: a word of n letters), by index: before
+    /// directly, before across a gap, after directly, after across a gap (see `word_before`,
+    /// `word_after`). `mask` is only called for the sides the trigger asks about.
+    #[inline]
+    fn words_fit(&self, mut mask: impl FnMut(usize) -> u64) -> bool {
+        let mut fits = |k: usize, len: usize| {
+            len == 0
+                || mask(k) & (1 << len) != 0
+                || (self.word_gap && mask(k + 1) & (1 << len) != 0)
+        };
+        fits(0, self.word_before) && fits(2, self.word_after)
+    }
 }
 
 pub(crate) struct Inner {
@@ -1056,10 +1089,6 @@ impl Engine {
                 }
             }
             let longest = longest_in[..sets].iter().copied().max().unwrap_or(0);
-            let mut built = 0u8;
-            // Per joiner set, the totals of its runs of joined groups (see `run_totals`),
-            // worked out on first need.
-            let mut sums: [Option<u64>; 8] = [None; 8];
             if longest < global_min {
                 continue;
             }
@@ -1080,6 +1109,10 @@ impl Engine {
             // words next to the cluster's digit groups (see `word_mask`): no chain is next to
             // a word of another length (worked out on first need).
             let mut words: [Option<u64>; 4] = [None; 4];
+            // Per joiner set, whether its chains are built, and the totals of its runs of
+            // joined groups (see `run_totals`), each on first need.
+            let mut built = 0u8;
+            let mut sums: [Option<u64>; 8] = [None; 8];
             // Line bounds around the cluster (digit rules never match across lines), found
             // on first need.
             let mut line: Option<(usize, usize)> = None;
@@ -1153,25 +1186,12 @@ impl Engine {
                         continue;
                     }
                 }
-                if t.word_before != 0 || t.word_after != 0 {
-                    let mut fits = true;
-                    for (after, len) in [(false, t.word_before), (true, t.word_after)] {
-                        if len == 0 || !fits {
-                            continue;
-                        }
-                        let k = usize::from(after) * 2;
-                        let direct = *words[k]
-                            .get_or_insert_with(|| word_mask(hay, &s.groups, after, false));
-                        fits = direct & (1 << len) != 0
-                            || (t.word_gap
-                                && *words[k + 1]
-                                    .get_or_insert_with(|| word_mask(hay, &s.groups, after, true))
-                                    & (1 << len)
-                                    != 0);
-                    }
-                    if !fits {
-                        continue;
-                    }
+                let groups = &s.groups;
+                let near_words = |k: usize| {
+                    *words[k].get_or_insert_with(|| word_mask(hay, groups, k >= 2, k % 2 == 1))
+                };
+                if !t.words_fit(near_words) {
+                    continue;
                 }
                 let r = t.rule as usize;
                 if let Some(bit) = inner.context_bit[r] {
@@ -1214,16 +1234,8 @@ impl Engine {
                             return false;
                         }
                     }
-                    if t.word_before != 0 || t.word_after != 0 {
-                        let [before, before_gap, after, after_gap] = chain.words(hay);
-                        let fits = |direct: usize, gap: usize, len: usize| {
-                            len == 0 || direct == len || (t.word_gap && gap == len)
-                        };
-                        if !fits(before, before_gap, t.word_before)
-                            || !fits(after, after_gap, t.word_after)
-                        {
-                            return false;
-                        }
+                    if !t.words_fit(|k| 1 << chain.words(hay)[k]) {
+                        return false;
                     }
                     t.token == 0 || chain.token(hay) >= t.token
                 };
