@@ -54,7 +54,20 @@ pub(crate) fn safe_name(name: &str) -> Option<String> {
 
 /// Reads all of `r`, failing when it holds more than `limit` bytes.
 pub(crate) fn read_limited<R: Read>(r: R, limit: u64) -> io::Result<Result<Vec<u8>, u64>> {
-    let mut data = Vec::new();
+    read_limited_sized(r, limit, 0)
+}
+
+/// [`read_limited`] with the expected size (a file's length from its metadata): one buffer
+/// of that size, not a growing one copied as it doubles. The size is a hint only; the file
+/// may have changed since.
+pub(crate) fn read_limited_sized<R: Read>(
+    r: R,
+    limit: u64,
+    expected: u64,
+) -> io::Result<Result<Vec<u8>, u64>> {
+    // One byte more than expected: reading to the end needs a last read that returns nothing.
+    let hint = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut data = Vec::with_capacity(hint);
     let n = r.take(limit.saturating_add(1)).read_to_end(&mut data)? as u64;
     Ok(if n > limit { Err(n) } else { Ok(data) })
 }

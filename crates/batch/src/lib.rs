@@ -1099,7 +1099,12 @@ impl ReadError {
 
 fn read_file(p: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let f = File::open(p).map_err(ReadError::Io)?;
-    match archive::read_limited(f, limit).map_err(ReadError::Io)? {
+    let expected = f.metadata().map_or(0, |m| m.len());
+    // Known to be over the limit: not read into memory only to find out.
+    if expected > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    match archive::read_limited_sized(f, limit, expected).map_err(ReadError::Io)? {
         Ok(d) => Ok(d),
         Err(_) => Err(ReadError::TooLarge(limit)),
     }
