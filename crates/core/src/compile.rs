@@ -1,5 +1,6 @@
 //! Building an engine: rule files, triggers, the dictionary and the compiled searches.
 
+use crate::dictionary::{Dictionary, LiteralOwner};
 use crate::engine::{
     DigitTrigger, Engine, Inner, Rule, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE,
     DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, MAX_WORD,
@@ -8,7 +9,6 @@ use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
-use aho_corasick::MatchKind as AcMatchKind;
 use regex_automata::meta::Regex;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -728,165 +728,4 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
         next += 1;
     }
     gates
-}
-
-/// A rule a literal triggers: whether the literal is a nearby context word rather than part of
-/// the match, and how far before the literal a match may start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct LiteralOwner {
-    pub(crate) rule: u32,
-    pub(crate) near: bool,
-    pub(crate) before: Option<u32>,
-}
-
-#[derive(Default)]
-struct Dictionary {
-    keys: Vec<Vec<u8>>,
-    owners: Vec<Vec<LiteralOwner>>,
-    ids: std::collections::HashMap<Vec<u8>, usize>,
-}
-
-/// The compiled dictionary: one automaton, and per entry the rules it triggers.
-pub(crate) struct CompiledDictionary {
-    ac: aho_corasick::dfa::DFA,
-    pub(crate) owners: Vec<Vec<LiteralOwner>>,
-}
-
-/// Per byte, the byte with ASCII letters in lower case (one load in the search loop).
-static ASCII_LOWER: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).to_ascii_lowercase();
-        b += 1;
-    }
-    table
-};
-
-impl CompiledDictionary {
-    /// Calls `found(start, end, entry)` for each leftmost-longest, non-overlapping entry in
-    /// `hay`, in order.
-    #[inline]
-    pub(crate) fn for_each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-        let mut at = 0;
-        while let Some((start, end, entry)) = self.next_match(hay, at) {
-            found(start, end, entry);
-            at = if end > start { end } else { end + 1 };
-        }
-    }
-
-    /// The leftmost-longest entry starting at or after `at`: the automaton's own search
-    /// loop, kept out of line so that its few registers stay its own.
-    #[inline(never)]
-    fn next_match(&self, hay: &[u8], at: usize) -> Option<(usize, usize, usize)> {
-        use aho_corasick::automaton::Automaton;
-        use aho_corasick::Anchored;
-        let dfa = &self.ac;
-        let mut sid = dfa.start_state(Anchored::No).ok()?;
-        // The longest entry ending so far, of those starting leftmost: (end, entry).
-        let mut best = None;
-        let mut i = at;
-        while i < hay.len() {
-            sid = dfa.next_state(Anchored::No, sid, ASCII_LOWER[usize::from(hay[i])]);
-            i += 1;
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                if dfa.is_match(sid) {
-                    best = Some((i, dfa.match_pattern(sid, 0)));
-                }
-            }
-        }
-        let (end, entry) = best?;
-        Some((end - dfa.pattern_len(entry), end, entry.as_usize()))
-    }
-}
-
-impl Dictionary {
-    /// The id of `key` (ASCII case folded), added if new.
-    fn entry(&mut self, key: &[u8]) -> usize {
-        let key = key.to_ascii_lowercase();
-        if let Some(&i) = self.ids.get(&key) {
-            return i;
-        }
-        self.ids.insert(key.clone(), self.keys.len());
-        self.keys.push(key);
-        self.owners.push(Vec::new());
-        self.keys.len() - 1
-    }
-
-    /// Per entry, the entries holding it as a whole word (itself included): "card" is in
-    /// "card number", not in "cardholder".
-    fn whole_word_holders(&self) -> Vec<Vec<u32>> {
-        let mut holders = vec![Vec::new(); self.keys.len()];
-        let alnum = |b: u8| b.is_ascii_alphanumeric();
-        for (id, key) in self.keys.iter().enumerate() {
-            // A whole word starts at 0 or after a byte that is no letter or digit, and ends
-            // at the end or before such a byte.
-            let starts = (0..key.len()).filter(|&i| i == 0 || !alnum(key[i - 1]));
-            for i in starts {
-                let ends = (i + 1..=key.len()).filter(|&j| j == key.len() || !alnum(key[j]));
-                for j in ends {
-                    if let Some(&w) = self.ids.get(&key[i..j]) {
-                        holders[w].push(id as u32);
-                    }
-                }
-            }
-        }
-        for h in &mut holders {
-            h.sort_unstable();
-            h.dedup();
-        }
-        holders
-    }
-
-    fn build(self) -> Result<Option<CompiledDictionary>, BuildError> {
-        if self.keys.is_empty() {
-            return Ok(None);
-        }
-        // An entry found in place of a shorter trigger literal it contains triggers that
-        // literal's rules too; the literal then sits `at` bytes into it.
-        let owners: Vec<Vec<LiteralOwner>> = self
-            .keys
-            .iter()
-            .map(|long| {
-                let mut all: Vec<LiteralOwner> = Vec::new();
-                let triggers = self.keys.iter().zip(&self.owners);
-                for (short, own) in triggers.filter(|(_, own)| !own.is_empty()) {
-                    let at = (short.len() <= long.len())
-                        .then(|| {
-                            long.windows(short.len())
-                                .position(|x| x == short.as_slice())
-                        })
-                        .flatten();
-                    if let Some(at) = at {
-                        for o in own {
-                            let shifted = LiteralOwner {
-                                before: o.before.map(|b| b + at as u32),
-                                ..*o
-                            };
-                            if !all.contains(&shifted) {
-                                all.push(shifted);
-                            }
-                        }
-                    }
-                }
-                all
-            })
-            .collect();
-        // A DFA searched by `CompiledDictionary::for_each`: no prefilter (with hundreds of
-        // case-folded entries none pays), unanchored searches only. The entries are in lower
-        // case and the search folds each input byte: an automaton that folded case itself
-        // would tell upper and lower case letters apart in its byte classes and be twice the
-        // size (740 KB for the structured pack, against 375 KB), and the table is walked once
-        // per input byte.
-        let ac = aho_corasick::dfa::DFA::builder()
-            .match_kind(AcMatchKind::LeftmostLongest)
-            .start_kind(aho_corasick::StartKind::Unanchored)
-            .prefilter(false)
-            .build(&self.keys)
-            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
-        Ok(Some(CompiledDictionary { ac, owners }))
-    }
 }

@@ -1,6 +1,7 @@
 //! The compiled engine: the candidate search, scoring and overlap resolution.
 
-use crate::compile::{sep_mask, CompiledDictionary, EngineBuilder};
+use crate::compile::{sep_mask, EngineBuilder};
+use crate::dictionary::CompiledDictionary;
 use crate::error::BuildError;
 use crate::validators::Validator;
 use regex_automata::meta::{self, Regex};

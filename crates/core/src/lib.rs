@@ -23,6 +23,7 @@
 
 mod address;
 mod compile;
+mod dictionary;
 mod engine;
 mod error;
 mod person;

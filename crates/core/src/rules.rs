@@ -147,7 +147,10 @@ pub(crate) struct TriggerSpec {
     /// the rule's maximum match length). `0` means the literal starts the match.
     pub before: Option<u32>,
     /// Literal strings, any of which marks a candidate. They match ignoring ASCII case (they
-    /// only decide where the pattern runs; the pattern decides what matches).
+    /// only decide where the pattern runs; the pattern decides what matches). A literal
+    /// starting with a letter or digit is found where a word starts, including a camel-case
+    /// word ("password", "db_pass", "accessToken"), not inside a word ("mypassword"): list the
+    /// run-together forms a pattern accepts ("accesstoken").
     #[serde(default)]
     pub literals: Vec<String>,
     /// Hexadecimal groups joined by `:`, `-` or `.` (MAC addresses).

@@ -1,0 +1,596 @@
+//! The dictionary: trigger literals and context words, found ignoring ASCII case in one pass.
+//!
+//! Entries are looked for only at *places*: where a word starts (an ASCII letter or digit
+//! after a byte that is neither), where a camel-case word starts (an upper-case letter after a
+//! lower-case one: "dateOfBirth"), and at every byte that starts an entry and is no letter or
+//! digit ("@", "://"). At each place not inside the last entry found, the longest entry
+//! starting there is found if
+//! - it starts with a byte that is no letter or digit, or
+//! - it is *open*: made of letters and digits only, and it triggers rules (a trigger literal,
+//!   or an entry holding one). It matches at the start of longer words ("pass" in
+//!   "password", "token" in "accessToken"), not in their middle ("mypassword"), or
+//! - otherwise (*closed*) its first word, the letters and digits it starts with, is the whole
+//!   word there: "card" in "card number" and in "card-holder", not in "cards".
+//!
+//! A pass over the input classifies 64 bytes at a time (comparisons the compiler turns into
+//! vector instructions) and turns most places down with three bit-table probes each (see
+//! [`Starts`]); the automaton is walked, anchored, only from the rest. An unanchored automaton
+//! walked over every byte, as before, costs a chain of dependent table loads per byte.
+
+use crate::error::{BuildError, BuildErrorKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::Anchored;
+
+/// A rule a literal triggers: whether the literal is a nearby context word rather than part of
+/// the match, and how far before the literal a match may start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LiteralOwner {
+    pub(crate) rule: u32,
+    pub(crate) near: bool,
+    pub(crate) before: Option<u32>,
+}
+
+/// The entries while rules are compiled.
+#[derive(Default)]
+pub(crate) struct Dictionary {
+    pub(crate) keys: Vec<Vec<u8>>,
+    pub(crate) owners: Vec<Vec<LiteralOwner>>,
+    ids: std::collections::HashMap<Vec<u8>, usize>,
+}
+
+/// The compiled dictionary: one automaton, where entries can start, and per entry the rules it
+/// triggers.
+pub(crate) struct CompiledDictionary {
+    ac: aho_corasick::dfa::DFA,
+    starts: Starts,
+    /// Per entry, the length of its first word when the input's word must be that word (see
+    /// [`Starts`]: entries starting with a letter or digit that are not open).
+    closed: Vec<Option<usize>>,
+    pub(crate) owners: Vec<Vec<LiteralOwner>>,
+}
+
+/// Per byte, the byte with ASCII letters in lower case (one load per byte the automaton reads).
+static ASCII_LOWER: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    table
+};
+
+/// Per length 0..=8, the mask of that many low bytes.
+const LOW_BYTES: [u64; 9] = {
+    let mut masks = [0u64; 9];
+    let mut n = 1;
+    while n < 9 {
+        masks[n] = u64::MAX >> (64 - 8 * n);
+        n += 1;
+    }
+    masks
+};
+
+/// ASCII case folded out of letters by setting bit 5 of every byte (bytes that are no letters
+/// change too, the same way in entries and input, which is all a filter needs).
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
+fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// Where entries can start: one bit table (64 Ki bits) probed with three keys per place. A
+/// place passes when any probe finds its bit set; the automaton then decides. No place where
+/// an entry starts is turned down; a few where none does pass (hash collisions).
+///
+/// - *First word*: an entry starting with a letter or digit holds its first word (the run of
+///   letters and digits it starts with) whole, so the input's word there must be the same word.
+///   Key: the word's first eight bytes, folded, and its length (9 for any longer).
+/// - *Prefix*: an entry made only of letters and digits that triggers rules matches at the
+///   start of longer words too ("pass" in "password"). Key: its first three bytes (an entry of
+///   two is marked with every byte that can follow; one of one lets every word through).
+/// - *Lead*: an entry starting with another byte ("@", "://"). Key: its first two bytes (one
+///   of one byte is marked with every byte that can follow). Places holding such a byte are
+///   probed with this key only.
+struct Starts {
+    bits: Vec<u64>,
+    /// Per byte, whether an entry starts with it and it is no ASCII letter or digit.
+    lead: [bool; 256],
+    /// Those bytes when there are six or fewer, repeated to six (compared directly, which the
+    /// compiler vectorises; more take a table lookup per byte).
+    few_leads: Option<[u8; 6]>,
+    /// A one-letter entry triggers rules at the start of any word: every word passes.
+    every_word: bool,
+}
+
+const BITS_LOG2: u32 = 16;
+
+/// Per kind of key, the number added to it before hashing: a first word per length (0 to 9),
+/// then a three-byte and a two-byte prefix.
+const SALTS: [u64; 12] = {
+    let mut salts = [0u64; 12];
+    let mut k = 0;
+    while k < 12 {
+        salts[k] = (k as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        k += 1;
+    }
+    salts
+};
+const PREFIX3: usize = 10;
+const PREFIX2: usize = 11;
+
+impl Starts {
+    fn key(value: u64, salt: u64) -> usize {
+        (value.wrapping_add(salt).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - BITS_LOG2)) as usize
+    }
+
+    /// The key of a first word of `len` letters and digits (9 for any longer) at `folded`.
+    fn word_key(folded: u64, len: usize) -> usize {
+        Starts::key(folded & LOW_BYTES[len.min(8)], SALTS[len.min(9)])
+    }
+
+    fn prefix3_key(folded: u64) -> usize {
+        Starts::key(folded & LOW_BYTES[3], SALTS[PREFIX3])
+    }
+
+    fn prefix2_key(folded: u64) -> usize {
+        Starts::key(folded & LOW_BYTES[2], SALTS[PREFIX2])
+    }
+
+    fn set(&mut self, key: usize) {
+        self.bits[key / 64] |= 1 << (key % 64);
+    }
+
+    fn has(&self, key: usize) -> bool {
+        self.bits[key / 64] >> (key % 64) & 1 != 0
+    }
+
+    /// Marks where `key` can start; `open`: it matches at the start of longer words too.
+    fn add(&mut self, key: &[u8], open: bool) {
+        let folded = fold8(key);
+        // Every byte that can follow the first `n` (folded the same way as the input).
+        let then = |n: usize| {
+            (0..=255u8).map(move |b| folded & LOW_BYTES[n] | u64::from(b | 0x20) << (8 * n))
+        };
+        if !is_alnum(key[0]) {
+            self.lead[usize::from(key[0])] = true;
+            if key.len() == 1 {
+                then(1).for_each(|f| self.set(Starts::prefix2_key(f)));
+            } else {
+                self.set(Starts::prefix2_key(folded));
+            }
+        } else if open {
+            match key.len() {
+                1 => self.every_word = true,
+                2 => then(2).for_each(|f| self.set(Starts::prefix3_key(f))),
+                _ => self.set(Starts::prefix3_key(folded)),
+            }
+        } else {
+            let word = key.iter().take_while(|&&b| is_alnum(b)).count();
+            self.set(Starts::word_key(folded, word));
+        }
+    }
+}
+
+/// Up to eight bytes of `key`, folded, as one little-endian word.
+fn fold8(key: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = key.len().min(8);
+    b[..n].copy_from_slice(&key[..n]);
+    u64::from_le_bytes(b) | (FOLD & LOW_BYTES[n])
+}
+
+impl Starts {
+    fn new() -> Starts {
+        Starts {
+            bits: vec![0; (1 << BITS_LOG2) / 64],
+            lead: [false; 256],
+            few_leads: None,
+            every_word: false,
+        }
+    }
+
+    /// Settles how lead bytes are found, once every entry is added.
+    fn finish(&mut self) {
+        let leads: Vec<u8> = (0..=255u8).filter(|&b| self.lead[usize::from(b)]).collect();
+        // With no lead byte, a letter stands in: places found with it are words' own.
+        let first = leads.first().copied().unwrap_or(b'a');
+        self.few_leads = (leads.len() <= 6).then(|| {
+            let mut few = [first; 6];
+            few[..leads.len()].copy_from_slice(&leads);
+            few
+        });
+    }
+
+    /// Per byte of `chunk`, one bit per class (see [`Classes`]).
+    fn classify(&self, chunk: &[u8; 64]) -> Classes {
+        let mut class = [0u8; 64];
+        let upper = |b: u8| b.wrapping_sub(b'A') < 26;
+        let lower = |b: u8| b.wrapping_sub(b'a') < 26;
+        let digit = |b: u8| b.wrapping_sub(b'0') < 10;
+        let letters = |b: u8| u8::from(upper(b)) << 2 | u8::from(lower(b)) << 3;
+        let alnum = |b: u8| u8::from(digit(b) | upper(b) | lower(b));
+        match &self.few_leads {
+            Some(l) => {
+                for (c, &b) in class.iter_mut().zip(chunk) {
+                    let lead = (b == l[0]) | (b == l[1]) | (b == l[2]) | (b == l[3]);
+                    let lead = lead | (b == l[4]) | (b == l[5]);
+                    *c = alnum(b) | u8::from(lead) << 1 | letters(b);
+                }
+            }
+            None => {
+                for (c, &b) in class.iter_mut().zip(chunk) {
+                    *c = alnum(b) | u8::from(self.lead[usize::from(b)]) << 1 | letters(b);
+                }
+            }
+        }
+        // Eight class bytes at a time into eight bits: the multiply moves bit 0 of byte k to
+        // bit 56 + k.
+        let mut masks = [0u64; 4];
+        for (k, eight) in class.chunks_exact(8).enumerate() {
+            let x = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+            for (bit, mask) in masks.iter_mut().enumerate() {
+                let ones = (x >> bit) & 0x0101_0101_0101_0101;
+                *mask |= ones.wrapping_mul(0x0102_0408_1020_4080) >> 56 << (8 * k);
+            }
+        }
+        Classes {
+            alnum: masks[0],
+            lead: masks[1] & !masks[0],
+            upper: masks[2],
+            lower: masks[3],
+        }
+    }
+}
+
+/// Per byte of a 64-byte chunk, a bit: ASCII letter or digit, lead byte (see [`Starts`]),
+/// upper-case letter, lower-case letter.
+#[derive(Clone, Copy)]
+struct Classes {
+    alnum: u64,
+    lead: u64,
+    upper: u64,
+    lower: u64,
+}
+
+/// The 64 bytes of `hay` from `at`, zeros past its end.
+fn chunk_at(hay: &[u8], at: usize) -> [u8; 64] {
+    match hay.get(at..at + 64) {
+        Some(c) => c.try_into().unwrap_or([0; 64]),
+        None => {
+            let mut c = [0u8; 64];
+            let rest = hay.get(at..).unwrap_or_default();
+            c[..rest.len()].copy_from_slice(rest);
+            c
+        }
+    }
+}
+
+/// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
+fn load8(hay: &[u8], at: usize) -> u64 {
+    match hay.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+        None => {
+            let mut b = [0u8; 8];
+            let rest = hay.get(at..).unwrap_or_default();
+            b[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(b)
+        }
+    }
+}
+
+impl CompiledDictionary {
+    /// Calls `found(start, end, entry)`, in order, for the longest entry starting at each place
+    /// where one can start (see the module documentation) and does, but inside the last one
+    /// found.
+    #[inline]
+    pub(crate) fn for_each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        let starts = &self.starts;
+        // Bit 0: the last byte of the chunk before is a letter or digit, or a lower-case letter.
+        let (mut prev_alnum, mut prev_lower) = (0u64, 0u64);
+        let mut this = starts.classify(&chunk_at(hay, 0));
+        let mut base = 0;
+        // Entries do not overlap: a place inside the last one found is passed over ("number"
+        // inside "order number").
+        let mut free = 0;
+        while base < hay.len() {
+            // The next chunk's letters and digits: a word may run on into it.
+            let next = starts.classify(&chunk_at(hay, base + 64));
+            let word_starts = this.alnum & !(this.alnum << 1 | prev_alnum);
+            // Words run together in camel case start again at an upper-case letter after a
+            // lower-case one ("dateOfBirth", "accessToken").
+            let camel_starts = this.upper & (this.lower << 1 | prev_lower);
+            let mut places = word_starts | camel_starts | this.lead;
+            if hay.len() - base < 64 {
+                // Past the end: the zeros `chunk_at` pads with.
+                places &= (1u64 << (hay.len() - base)) - 1;
+            }
+            // Probed without branching on the answers; the automaton runs from those that pass.
+            let mut pass = 0u64;
+            while places != 0 {
+                let j = places.trailing_zeros() as usize;
+                places &= places - 1;
+                let folded = load8(hay, base + j) | FOLD;
+                // Letters and digits from the place on (none at a lead byte).
+                let ahead = this.alnum >> j | next.alnum << 1 << (63 - j);
+                let len = ((!ahead).trailing_zeros() as usize).min(9);
+                let (first, second) = if len > 0 {
+                    (Starts::word_key(folded, len), Starts::prefix3_key(folded))
+                } else {
+                    let two = Starts::prefix2_key(folded);
+                    (two, two)
+                };
+                let every = starts.every_word & (len > 0);
+                pass |= u64::from(starts.has(first) | starts.has(second) | every) << j;
+            }
+            while pass != 0 {
+                let at = base + pass.trailing_zeros() as usize;
+                pass &= pass - 1;
+                if at < free {
+                    continue;
+                }
+                let Some((end, entry)) = self.longest_at(hay, at) else {
+                    continue;
+                };
+                // A closed entry whose first word is not the input's word there is no hit (a
+                // shorter entry that is cannot be: it would be longer).
+                let word_ends = |n: usize| !hay.get(at + n).is_some_and(|&b| is_alnum(b));
+                if self.closed[entry].is_none_or(word_ends) {
+                    found(at, end, entry);
+                    free = end;
+                }
+            }
+            prev_alnum = this.alnum >> 63;
+            prev_lower = this.lower >> 63;
+            this = next;
+            base += 64;
+        }
+    }
+
+    /// The longest entry starting at `at`: (its end, its id).
+    fn longest_at(&self, hay: &[u8], at: usize) -> Option<(usize, usize)> {
+        let dfa = &self.ac;
+        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let mut best = None;
+        for (i, &b) in (at..).zip(&hay[at..]) {
+            sid = dfa.next_state(Anchored::Yes, sid, ASCII_LOWER[usize::from(b)]);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                // A state's matches include entries ending there that start later (a suffix
+                // of the bytes read, as unanchored searches need): only the one read whole
+                // counts.
+                let whole = (0..dfa.match_len(sid))
+                    .map(|k| dfa.match_pattern(sid, k))
+                    .find(|&p| dfa.pattern_len(p) == i + 1 - at);
+                if let Some(p) = whole {
+                    best = Some((i + 1, p.as_usize()));
+                }
+            }
+        }
+        best
+    }
+}
+
+impl Dictionary {
+    /// The id of `key` (ASCII case folded), added if new.
+    pub(crate) fn entry(&mut self, key: &[u8]) -> usize {
+        let key = key.to_ascii_lowercase();
+        if let Some(&i) = self.ids.get(&key) {
+            return i;
+        }
+        self.ids.insert(key.clone(), self.keys.len());
+        self.keys.push(key);
+        self.owners.push(Vec::new());
+        self.keys.len() - 1
+    }
+
+    /// Per entry, the entries holding it as a whole word (itself included): "card" is in
+    /// "card number", not in "cardholder".
+    pub(crate) fn whole_word_holders(&self) -> Vec<Vec<u32>> {
+        let mut holders = vec![Vec::new(); self.keys.len()];
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        for (id, key) in self.keys.iter().enumerate() {
+            // A whole word starts at 0 or after a byte that is no letter or digit, and ends
+            // at the end or before such a byte.
+            let starts = (0..key.len()).filter(|&i| i == 0 || !alnum(key[i - 1]));
+            for i in starts {
+                let ends = (i + 1..=key.len()).filter(|&j| j == key.len() || !alnum(key[j]));
+                for j in ends {
+                    if let Some(&w) = self.ids.get(&key[i..j]) {
+                        holders[w].push(id as u32);
+                    }
+                }
+            }
+        }
+        for h in &mut holders {
+            h.sort_unstable();
+            h.dedup();
+        }
+        holders
+    }
+
+    pub(crate) fn build(self) -> Result<Option<CompiledDictionary>, BuildError> {
+        if self.keys.is_empty() {
+            return Ok(None);
+        }
+        // An entry found in place of a shorter trigger literal it contains triggers that
+        // literal's rules too; the literal then sits `at` bytes into it.
+        let owners: Vec<Vec<LiteralOwner>> = self
+            .keys
+            .iter()
+            .map(|long| {
+                let mut all: Vec<LiteralOwner> = Vec::new();
+                let triggers = self.keys.iter().zip(&self.owners);
+                for (short, own) in triggers.filter(|(_, own)| !own.is_empty()) {
+                    let at = (short.len() <= long.len())
+                        .then(|| {
+                            long.windows(short.len())
+                                .position(|x| x == short.as_slice())
+                        })
+                        .flatten();
+                    if let Some(at) = at {
+                        for o in own {
+                            let shifted = LiteralOwner {
+                                before: o.before.map(|b| b + at as u32),
+                                ..*o
+                            };
+                            if !all.contains(&shifted) {
+                                all.push(shifted);
+                            }
+                        }
+                    }
+                }
+                all
+            })
+            .collect();
+        // Where entries can start. An entry made of letters and digits that triggers rules
+        // (itself or a literal inside it) is found at the start of longer words too.
+        let mut starts = Starts::new();
+        let mut closed = Vec::with_capacity(self.keys.len());
+        for (key, own) in self.keys.iter().zip(&owners) {
+            let open = !own.is_empty() && key.iter().all(|&b| is_alnum(b));
+            starts.add(key, open);
+            let first_word = key.iter().take_while(|&&b| is_alnum(b)).count();
+            closed.push((!open && first_word > 0).then_some(first_word));
+        }
+        starts.finish();
+        // Searched anchored only, at the places `starts` lets through. The entries are in
+        // lower case and the search folds each input byte: an automaton that folded case itself
+        // would tell upper and lower case letters apart in its byte classes and be twice the
+        // size.
+        let ac = aho_corasick::dfa::DFA::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .prefilter(false)
+            .build(&self.keys)
+            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
+        Ok(Some(CompiledDictionary {
+            ac,
+            starts,
+            closed,
+            owners,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A dictionary of `keys`; those named in `triggers` trigger a rule.
+    fn dictionary(keys: &[&str], triggers: &[&str]) -> CompiledDictionary {
+        let mut dict = Dictionary::default();
+        for k in keys {
+            let e = dict.entry(k.as_bytes());
+            if triggers.contains(k) {
+                dict.owners[e].push(LiteralOwner {
+                    rule: 0,
+                    near: false,
+                    before: None,
+                });
+            }
+        }
+        dict.build().unwrap().unwrap()
+    }
+
+    fn found<'h>(dict: &CompiledDictionary, hay: &'h str) -> Vec<&'h str> {
+        let mut hits = Vec::new();
+        dict.for_each(hay.as_bytes(), |s, e, _| hits.push(&hay[s..e]));
+        hits
+    }
+
+    /// The rules of the module documentation, one position at a time.
+    fn reference(keys: &[Vec<u8>], open: &[bool], hay: &[u8]) -> Vec<(usize, usize, usize)> {
+        let alnum = |i: usize| hay.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
+        let lower = |i: usize| hay.get(i).is_some_and(u8::is_ascii_lowercase);
+        let mut hits = Vec::new();
+        let mut free = 0;
+        for at in 0..hay.len() {
+            let before = at.checked_sub(1);
+            let place = if alnum(at) {
+                before.is_none_or(|b| !alnum(b))
+                    || (hay[at].is_ascii_uppercase() && before.is_some_and(lower))
+            } else {
+                keys.iter().any(|k| k[0] == hay[at].to_ascii_lowercase())
+            };
+            if !place || at < free {
+                continue;
+            }
+            let fits = |k: &Vec<u8>| {
+                hay.len() - at >= k.len() && hay[at..at + k.len()].eq_ignore_ascii_case(k)
+            };
+            let longest = (0..keys.len())
+                .filter(|&e| fits(&keys[e]))
+                .max_by_key(|&e| keys[e].len());
+            if let Some(e) = longest {
+                let word = keys[e]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                if open[e] || word == 0 || !alnum(at + word) {
+                    hits.push((at, at + keys[e].len(), e));
+                    free = at + keys[e].len();
+                }
+            }
+        }
+        hits
+    }
+
+    #[test]
+    fn entries_start_where_words_start() {
+        let dict = dictionary(
+            &["card", "card number", "number", "pass", "@", "://", "dob"],
+            &["pass", "@", "://", "dob"],
+        );
+        let cases: &[(&str, &[&str])] = &[
+            ("Card number: 1", &["Card number"]),
+            ("cards, card-holder, numbers", &["card"]),
+            ("my PASSWORD, bypass, pass", &["PASS", "pass"]),
+            ("a@b http://x", &["@", "://"]),
+            ("customerDOB dateOfBirth xdob", &["DOB"]),
+            ("number", &["number"]),
+        ];
+        for (hay, want) in cases {
+            assert_eq!(&found(&dict, hay), want, "{hay}");
+        }
+    }
+
+    #[test]
+    fn places_across_chunk_bounds() {
+        let dict = dictionary(&["number", "token"], &["token"]);
+        for pad in 55..70 {
+            let hay = format!("{}number accessToken", " ".repeat(pad));
+            assert_eq!(found(&dict, &hay), ["number", "Token"], "{pad}");
+            let hay = format!("{}x number", "a".repeat(pad));
+            assert_eq!(found(&dict, &hay), ["number"], "{pad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_pass_finds_what_the_rules_say(
+            keys in prop::collection::vec("[abAB@: -]{1,5}", 1..12),
+            triggers in prop::collection::vec(any::<bool>(), 12),
+            hay in "[abAB@: x-]{0,300}",
+        ) {
+            let mut dict = Dictionary::default();
+            for (k, &t) in keys.iter().zip(&triggers) {
+                let e = dict.entry(k.as_bytes());
+                if t && dict.owners[e].is_empty() {
+                    dict.owners[e].push(LiteralOwner { rule: 0, near: false, before: None });
+                }
+            }
+            let lowered = dict.keys.clone();
+            let compiled = dict.build().unwrap().unwrap();
+            let open: Vec<bool> = compiled.closed.iter().zip(&lowered)
+                .map(|(c, k)| c.is_none() && k[0].is_ascii_alphanumeric())
+                .collect();
+            let mut got = Vec::new();
+            compiled.for_each(hay.as_bytes(), |s, e, id| got.push((s, e, id)));
+            prop_assert_eq!(got, reference(&lowered, &open, hay.as_bytes()));
+        }
+    }
+}
