@@ -12,6 +12,9 @@
 //! - otherwise (*closed*) its first word, the letters and digits it starts with, is the whole
 //!   word there: "card" in "card number" and in "card-holder", not in "cards".
 //!
+//! An entry that is a space and then a word (" dot com") is looked for from the start of the
+//! word after a space, one byte back, not at every space: the same hits, far fewer places.
+//!
 //! A pass over the input classifies 64 bytes at a time (comparisons the compiler turns into
 //! vector instructions) and turns most places down with three bit-table probes each (see
 //! [`Starts`]); the automaton is walked, anchored, only from the rest. An unanchored automaton
@@ -101,6 +104,9 @@ struct Starts {
     few_leads: Option<[u8; 6]>,
     /// A one-letter entry triggers rules at the start of any word: every word passes.
     every_word: bool,
+    /// Some entry is a space and then a word: a word start that passes is tried from the
+    /// space before it too.
+    space_led: bool,
 }
 
 const BITS_LOG2: u32 = 16;
@@ -152,7 +158,14 @@ impl Starts {
         let then = |n: usize| {
             (0..=255u8).map(move |b| folded & LOW_BYTES[n] | u64::from(b | 0x20) << (8 * n))
         };
-        if !is_alnum(key[0]) {
+        if key[0] == b' ' && key.get(1).is_some_and(|&b| is_alnum(b)) {
+            // A space and then a word (" dot com"): found from the word's start, one byte
+            // back, rather than at every space. What follows the space is marked as an entry
+            // of its own, open when it is one word.
+            self.space_led = true;
+            let rest = &key[1..];
+            self.add(rest, rest.iter().all(|&b| is_alnum(b)));
+        } else if !is_alnum(key[0]) {
             self.lead[usize::from(key[0])] = true;
             if key.len() == 1 {
                 then(1).for_each(|f| self.set(Starts::prefix2_key(f)));
@@ -187,6 +200,7 @@ impl Starts {
             lead: [false; 256],
             few_leads: None,
             every_word: false,
+            space_led: false,
         }
     }
 
@@ -326,6 +340,13 @@ impl CompiledDictionary {
             while pass != 0 {
                 let at = base + pass.trailing_zeros() as usize;
                 pass &= pass - 1;
+                let word_start = this.alnum >> (at - base) & 1 != 0;
+                if starts.space_led && word_start && at > free && hay[at - 1] == b' ' {
+                    if let Some((end, entry)) = self.longest_at(hay, at - 1) {
+                        found(at - 1, end, entry);
+                        free = end;
+                    }
+                }
                 if at < free {
                     continue;
                 }
@@ -542,11 +563,26 @@ mod tests {
     #[test]
     fn entries_start_where_words_start() {
         let dict = dictionary(
-            &["card", "card number", "number", "pass", "@", "://", "dob"],
-            &["pass", "@", "://", "dob"],
+            &[
+                "card",
+                "card number",
+                "number",
+                "pass",
+                "@",
+                "://",
+                "dob",
+                " dot com",
+                " at",
+            ],
+            &["pass", "@", "://", "dob", " dot com", " at"],
         );
         let cases: &[(&str, &[&str])] = &[
             ("Card number: 1", &["Card number"]),
+            // An entry starting with another byte matches wherever that byte is, word or not.
+            (
+                "jane dot com, jane dotcom, at  attic",
+                &[" dot com", " at", " at"],
+            ),
             ("cards, card-holder, numbers", &["card"]),
             ("my PASSWORD, bypass, pass", &["PASS", "pass"]),
             ("a@b http://x", &["@", "://"]),
