@@ -16,9 +16,9 @@
 //! word after a space, one byte back, not at every space: the same hits, far fewer places.
 //!
 //! A pass over the input classifies 64 bytes at a time (comparisons the compiler turns into
-//! vector instructions) and turns most places down with three bit-table probes each (see
+//! vector instructions) and turns most places down with two bit-table probes each (see
 //! [`Starts`]); the automaton is walked, anchored, only from the rest. An unanchored automaton
-//! walked over every byte, as before, costs a chain of dependent table loads per byte.
+//! walked over every byte would cost a chain of dependent table loads per byte.
 
 use crate::error::{BuildError, BuildErrorKind};
 use aho_corasick::automaton::Automaton;
@@ -82,9 +82,10 @@ fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-/// Where entries can start: one bit table (64 Ki bits) probed with three keys per place. A
-/// place passes when any probe finds its bit set; the automaton then decides. No place where
-/// an entry starts is turned down; a few where none does pass (hash collisions).
+/// Where entries can start: one bit table (64 Ki bits) of three kinds of keys, probed with two
+/// per place (a word's first word and first three bytes, or a lead byte's first two). A
+/// place passes when a probe finds its bit set; the automaton then decides. No place where an
+/// entry starts is turned down; a few where none does pass (hash collisions).
 ///
 /// - *First word*: an entry starting with a letter or digit holds its first word (the run of
 ///   letters and digits it starts with) whole, so the input's word there must be the same word.
