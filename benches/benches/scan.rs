@@ -1,5 +1,7 @@
 //! Scan throughput over generated support text (chat transcripts, tickets, agent notes, logs),
-//! single-threaded, with the full default rule set and with one rule family at a time.
+//! single-threaded, with the full default rule set and with one rule family at a time; and over
+//! hostile input: one trigger literal repeated (a token full of `@`, `://` or `www.`), which
+//! must scan at the speed of text, not once per hit over the hit's whole window.
 //!
 //! `cargo bench -p redactyl-benches --bench scan`
 
@@ -74,9 +76,29 @@ fn scan(c: &mut Criterion) {
     group.finish();
 }
 
+fn hostile(c: &mut Criterion) {
+    let full = Engine::builtin().expect("built-in rules");
+    let mut scratch = full.scratch();
+    let mut group = c.benchmark_group("hostile");
+    group.sample_size(10);
+    for (name, unit) in [
+        ("at", "@"),
+        ("scheme", "://"),
+        ("www", "www."),
+        ("colons", ":"),
+    ] {
+        let hay = unit.repeat(1_000_000 / unit.len()).into_bytes();
+        group.throughput(Throughput::Bytes(hay.len() as u64));
+        group.bench_with_input(BenchmarkId::new("repeated", name), &hay, |b, hay| {
+            b.iter(|| full.scan(&mut scratch, black_box(hay)).len())
+        });
+    }
+    group.finish();
+}
+
 fn memchr_count(hay: &[u8]) -> usize {
     hay.iter().filter(|&&b| b == b'\n').count()
 }
 
-criterion_group!(benches, scan);
+criterion_group!(benches, scan, hostile);
 criterion_main!(benches);

@@ -948,9 +948,12 @@ impl Engine {
             i.and_then(|i| hay.get(i))
                 .is_some_and(|b| b.is_ascii_alphanumeric())
         };
-        // Windows of consecutive hits of the same rule overlap; skip a hit whose window the
-        // previous run of that rule already covered.
-        let mut covered: Vec<(u32, usize)> = Vec::new();
+        // Windows of nearby hits of the same rule overlap: each rule keeps one pending window
+        // that overlapping ones extend, searched once (a long token full of `@` is one search,
+        // not one per `@`).
+        let mut pending: Vec<(u32, usize, usize)> = Vec::new();
+        // The bounds of the token (bytes between white space) around the last hit that asked.
+        let mut token = (0usize, 0usize);
         dict.for_each(hay, |m_start, m_end, entry| {
             if !word(m_start.checked_sub(1)) && !word(Some(m_end)) {
                 s.ctx.push((m_start, m_end, entry as u32));
@@ -981,28 +984,42 @@ impl Engine {
                 ws = ws.min(m_start);
                 if !o.near && rule.no_space {
                     // The match holds the literal and no white space: the token around the
-                    // literal bounds it.
-                    let space = |b: &u8| b.is_ascii_whitespace();
-                    if let Some(i) = hay[ws..m_start].iter().rposition(space) {
-                        ws += i + 1;
+                    // literal bounds it. Hits in the token last found reuse it, so a long
+                    // token is read once, not once per hit.
+                    if !(token.0 <= m_start && m_end <= token.1) {
+                        let space = |b: &u8| b.is_ascii_whitespace();
+                        let start = hay[..m_start].iter().rposition(space).map_or(0, |i| i + 1);
+                        let end = hay[m_end..]
+                            .iter()
+                            .position(space)
+                            .map_or(hay.len(), |i| m_end + i);
+                        token = (start, end);
                     }
-                    if let Some(i) = hay[m_end.min(we)..we].iter().position(space) {
-                        we = m_end + i;
-                    }
+                    ws = ws.max(token.0);
+                    we = we.min(token.1);
                 }
                 // A literal that starts every match: the search is anchored there and stops
                 // at once where no match starts (the window may be long: bearer tokens).
-                let anchored = !o.near && o.before == Some(0);
-                if !anchored {
-                    match covered.iter_mut().find(|(cr, _)| *cr == r) {
-                        Some((_, end)) if *end >= we => continue,
-                        Some((_, end)) => *end = we,
-                        None => covered.push((r, we)),
-                    }
+                if !o.near && o.before == Some(0) {
+                    self.run_rule(s, hay, r, ws, we, true);
+                    continue;
                 }
-                self.run_rule(s, hay, r, ws, we, anchored);
+                match pending.iter_mut().find(|(pr, _, _)| *pr == r) {
+                    Some((_, pws, pwe)) if ws <= *pwe => {
+                        *pws = (*pws).min(ws);
+                        *pwe = (*pwe).max(we);
+                    }
+                    Some(p) => {
+                        let (_, pws, pwe) = std::mem::replace(p, (r, ws, we));
+                        self.run_rule(s, hay, r, pws, pwe, false);
+                    }
+                    None => pending.push((r, ws, we)),
+                }
             }
         });
+        for (r, ws, we) in pending {
+            self.run_rule(s, hay, r, ws, we, false);
+        }
     }
 
     /// The context words anywhere near `ws..we` (from `before` bytes ahead of it), into
@@ -1668,6 +1685,26 @@ mod tests {
         assert_eq!(
             found(&engine, two),
             ["abcdefghij0123456789xyz", "ABCDEFGHIJ0123456789XYZ"]
+        );
+    }
+
+    #[test]
+    fn literal_hits_in_one_long_token_share_one_window() {
+        // Every "@" of a token without white space triggers the email rule; the windows
+        // merge, and the emails anywhere in the token are still found, each once.
+        let engine = Engine::builtin().unwrap();
+        let mut text = "@".repeat(5000);
+        text.push_str(",jane@example.com,bob@example.org,");
+        text.push_str(&"@".repeat(5000));
+        text.push_str(",ann@example.net");
+        let emails: Vec<&str> = engine
+            .find_iter(text.as_bytes())
+            .filter(|f| f.entity() == "EMAIL_ADDRESS")
+            .map(|f| &text[f.range()])
+            .collect();
+        assert_eq!(
+            emails,
+            ["jane@example.com", "bob@example.org", "ann@example.net"]
         );
     }
 
