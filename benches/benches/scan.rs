@@ -1,7 +1,8 @@
 //! Scan throughput over generated support text (chat transcripts, tickets, agent notes, logs),
 //! single-threaded, with the full default rule set and with one rule family at a time; and over
-//! hostile input: one trigger literal repeated (a token full of `@`, `://` or `www.`), which
-//! must scan at the speed of text, not once per hit over the hit's whole window.
+//! hostile input: one short unit repeated (a token full of `@`, `://` or `www.`, digits every
+//! few letters of one endless token, a line of numbers), which must scan at about the speed of
+//! text, not re-read a window, a token or a cluster per hit.
 //!
 //! `cargo bench -p redactyl-benches --bench scan`
 
@@ -81,12 +82,16 @@ fn hostile(c: &mut Criterion) {
     let mut scratch = full.scratch();
     let mut group = c.benchmark_group("hostile");
     group.sample_size(10);
-    for (name, unit) in [
+    let units = [
         ("at", "@"),
         ("scheme", "://"),
         ("www", "www."),
         ("colons", ":"),
-    ] {
+        // Digit clusters inside one token that never ends, and one cluster that never ends.
+        ("token-digits", "ab12cdefghijklmnopq"),
+        ("number-line", "7, "),
+    ];
+    for (name, unit) in units {
         let hay = unit.repeat(1_000_000 / unit.len()).into_bytes();
         group.throughput(Throughput::Bytes(hay.len() as u64));
         group.bench_with_input(BenchmarkId::new("repeated", name), &hay, |b, hay| {

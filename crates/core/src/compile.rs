@@ -618,6 +618,13 @@ fn compile(
         rules[r].group = group;
     }
     let entries = dict.keys.len();
+    // The entries some rule reads as context: only those go into the context index.
+    let mut context_entry = vec![false; entries];
+    for rule in &rules {
+        for &w in rule.context.iter().chain(&rule.negative) {
+            context_entry[w as usize] = true;
+        }
+    }
     let dictionary = dict.build()?;
     let allow_regex = if allow.patterns.is_empty() {
         None
@@ -655,6 +662,7 @@ fn compile(
                 .map(|t| t.token)
                 .min()
                 .unwrap_or(usize::MAX),
+            token_cap: digit.iter().map(|t| t.token).max().unwrap_or(0),
             rules,
             digit,
             joiner_bits: {
@@ -674,6 +682,7 @@ fn compile(
             max_ctx_before,
             context_bit: gates.bit,
             entry_bits: gates.entry_bits,
+            context_entry,
             bits_before: gates.before,
             bits_after: gates.after,
             recognizers,

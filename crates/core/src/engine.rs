@@ -29,6 +29,12 @@ pub(crate) const DEFAULT_JOINERS: &str = " .-/()";
 pub(crate) const CLUSTER_GAP: usize = 12;
 /// Windows closer than this are searched as one: a few more bytes cost less than a search call.
 const MERGE_SLACK: usize = 32;
+/// Most digit groups one cluster holds; a longer run of them (a line of millions of numbers)
+/// is cut into clusters of this many that overlap by `CLUSTER_OVERLAP` groups, so that what a
+/// cluster's facts take stays bounded and every match of up to that many groups lies whole
+/// in one of them.
+const MAX_CLUSTER_GROUPS: usize = 1024;
+const CLUSTER_OVERLAP: usize = 32;
 /// Largest look-back for a line start (and look-ahead for its end) around a digit cluster.
 const MAX_LEAD: usize = 512;
 
@@ -210,8 +216,10 @@ impl Chain {
     }
 
     /// Length of the alphanumeric token the chain starts in.
-    fn token(&mut self, hay: &[u8]) -> usize {
-        *self.token.get_or_insert_with(|| alnum_run(hay, self.start))
+    fn token(&mut self, hay: &[u8], cap: usize) -> usize {
+        *self
+            .token
+            .get_or_insert_with(|| alnum_run(hay, self.start, cap))
     }
 }
 
@@ -372,6 +380,8 @@ pub(crate) struct Inner {
     /// matter inside an alphanumeric token at least `token_min` long (crypto addresses).
     pub(crate) plain_min: usize,
     pub(crate) token_min: usize,
+    /// The longest token length any trigger asks for: token runs are read no further.
+    pub(crate) token_cap: usize,
     /// How many joiner sets digit triggers use (at most 8) ...
     pub(crate) joiners: Vec<[bool; 256]>,
     /// ... and per byte, the sets it belongs to (bit k: set k).
@@ -387,6 +397,9 @@ pub(crate) struct Inner {
     /// rules that need context to report anything.
     pub(crate) context_bit: Vec<Option<u8>>,
     pub(crate) entry_bits: Vec<u64>,
+    /// Per dictionary entry, whether a rule reads it as context (or negative context):
+    /// hits of the others (trigger literals only, such as `@`) stay out of the context index.
+    pub(crate) context_entry: Vec<bool>,
     /// How far before and after a digit cluster those context words can matter.
     pub(crate) bits_before: usize,
     pub(crate) bits_after: usize,
@@ -694,20 +707,24 @@ fn word_mask(hay: &[u8], groups: &[(usize, usize)], after: bool, gap: bool) -> u
     mask
 }
 
-/// Length of the run of ASCII letters and digits through `at`.
-fn alnum_run(hay: &[u8], at: usize) -> usize {
-    let (start, end) = alnum_bounds(hay, at);
+/// Length of the run of ASCII letters and digits through `at`, reading at most `cap` bytes on
+/// either side (see `alnum_bounds`).
+fn alnum_run(hay: &[u8], at: usize, cap: usize) -> usize {
+    let (start, end) = alnum_bounds(hay, at, cap);
     end - start
 }
 
-/// Start and end of the run of ASCII letters and digits through `at` (a run may end at `at`).
-fn alnum_bounds(hay: &[u8], at: usize) -> (usize, usize) {
-    let left = hay[..at]
+/// Start and end of the run of ASCII letters and digits through `at` (a run may end at `at`),
+/// reading at most `cap` bytes on either side. Token lengths are only compared with token
+/// triggers' lengths, none over `cap` (`Inner::token_cap`), so a run longer than `cap` on a
+/// side compares the same; and a line that is one huge token is not read again per cluster.
+fn alnum_bounds(hay: &[u8], at: usize, cap: usize) -> (usize, usize) {
+    let left = hay[at.saturating_sub(cap)..at]
         .iter()
         .rev()
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
-    let right = hay[at..]
+    let right = hay[at..(at.saturating_add(cap)).min(hay.len())]
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
@@ -955,7 +972,8 @@ impl Engine {
         // The bounds of the token (bytes between white space) around the last hit that asked.
         let mut token = (0usize, 0usize);
         dict.for_each(hay, |m_start, m_end, entry| {
-            if !word(m_start.checked_sub(1)) && !word(Some(m_end)) {
+            let whole = !word(m_start.checked_sub(1)) && !word(Some(m_end));
+            if whole && self.inner.context_entry[entry] {
                 s.ctx.push((m_start, m_end, entry as u32));
             }
             for o in &dict.owners[entry] {
@@ -1069,10 +1087,15 @@ impl Engine {
             s.groups.clear();
             s.gaps.clear();
             let mut q = p;
+            let mut cut = false;
             loop {
                 let start = q;
                 q += hay[q..].iter().take_while(|b| b.is_ascii_digit()).count();
                 s.groups.push((start, q));
+                if s.groups.len() == MAX_CLUSTER_GROUPS {
+                    cut = true;
+                    break;
+                }
                 let reach = (q + CLUSTER_GAP).min(hay.len());
                 let next = hay[q..reach]
                     .iter()
@@ -1090,7 +1113,12 @@ impl Engine {
                 q = next;
             }
             let (cs, ce) = (p, q);
-            i = ce;
+            // After a cut the next cluster starts `CLUSTER_OVERLAP` groups back.
+            i = if cut {
+                s.groups[MAX_CLUSTER_GROUPS - CLUSTER_OVERLAP].0
+            } else {
+                ce
+            };
             if ce - cs < global_min {
                 continue;
             }
@@ -1111,8 +1139,8 @@ impl Engine {
                 continue;
             }
             if longest < inner.plain_min
-                && alnum_run(hay, cs) < inner.token_min
-                && alnum_run(hay, ce - 1) < inner.token_min
+                && alnum_run(hay, cs, inner.token_cap) < inner.token_min
+                && alnum_run(hay, ce - 1, inner.token_cap) < inner.token_min
             {
                 continue;
             }
@@ -1190,7 +1218,7 @@ impl Engine {
                             // group with no letter or digit on either side is its own run.
                             if a >= run_end {
                                 let (start, end) = if alnum(a.wrapping_sub(1)) || alnum(b) {
-                                    alnum_bounds(hay, a)
+                                    alnum_bounds(hay, a, inner.token_cap)
                                 } else {
                                     (a, b)
                                 };
@@ -1255,7 +1283,7 @@ impl Engine {
                     if !t.words_fit(|k| 1 << chain.words(hay)[k]) {
                         return false;
                     }
-                    t.token == 0 || chain.token(hay) >= t.token
+                    t.token == 0 || chain.token(hay, inner.token_cap) >= t.token
                 };
                 let qualified = if t.sums != 0 {
                     // Only the digit count matters: the set's run totals answer at once.
@@ -1706,6 +1734,24 @@ mod tests {
             emails,
             ["jane@example.com", "bob@example.org", "ann@example.net"]
         );
+    }
+
+    #[test]
+    fn a_card_in_a_line_of_thousands_of_numbers_is_found_wherever_the_line_is_cut() {
+        // The line is one cluster of thousands of digit groups, cut into overlapping ones; a
+        // card number is found at every offset around the first cut.
+        let engine = Engine::builtin().unwrap();
+        for at in MAX_CLUSTER_GROUPS - 6..MAX_CLUSTER_GROUPS + 2 {
+            let mut text = "7, ".repeat(at);
+            text.push_str("4012 8888 8888 1881, ");
+            text.push_str(&"7, ".repeat(3000));
+            let cards: Vec<&str> = engine
+                .find_iter(text.as_bytes())
+                .filter(|f| f.entity() == "CREDIT_CARD")
+                .map(|f| &text[f.range()])
+                .collect();
+            assert_eq!(cards, ["4012 8888 8888 1881"], "card after {at} groups");
+        }
     }
 
     #[test]
