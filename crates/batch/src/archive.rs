@@ -52,15 +52,11 @@ pub(crate) fn safe_name(name: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-/// Reads all of `r`, failing when it holds more than `limit` bytes.
-pub(crate) fn read_limited<R: Read>(r: R, limit: u64) -> io::Result<Result<Vec<u8>, u64>> {
-    read_limited_sized(r, limit, 0)
-}
-
-/// [`read_limited`] with the expected size (a file's length from its metadata): one buffer
-/// of that size, not a growing one copied as it doubles. The size is a hint only; the file
-/// may have changed since.
-pub(crate) fn read_limited_sized<R: Read>(
+/// Reads all of `r`, failing when it holds more than `limit` bytes. `expected`: the size it
+/// says it has (a file's metadata, an archive member's header; 0 when unknown), read into one
+/// buffer of that size rather than a growing one copied as it doubles. A hint only: more or
+/// less is read just the same.
+pub(crate) fn read_limited<R: Read>(
     r: R,
     limit: u64,
     expected: u64,

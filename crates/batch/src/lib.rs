@@ -928,7 +928,8 @@ impl<'a> Batch<'a> {
                         }
                         continue;
                     }
-                    let data = archive::read_limited(&mut entry, limits.max_file_bytes)
+                    let size = entry.size();
+                    let data = archive::read_limited(&mut entry, limits.max_file_bytes, size)
                         .map_err(|e| format!("member {name} cannot be read: {e}"))?;
                     match data {
                         Ok(data) => send(each, Member::File { name, data, meta })?,
@@ -952,8 +953,8 @@ impl<'a> Batch<'a> {
                         .saturating_mul(limits.max_ratio)
                         .max(1 << 20),
                 );
-                let data =
-                    archive::read_limited(gz, cap).map_err(|e| format!("unreadable gzip: {e}"))?;
+                let data = archive::read_limited(gz, cap, 0)
+                    .map_err(|e| format!("unreadable gzip: {e}"))?;
                 match data {
                     Ok(data) => send(
                         each,
@@ -1022,7 +1023,8 @@ impl<'a> Batch<'a> {
                         send(each, refuse(&name, &why))?;
                         continue;
                     }
-                    let data = archive::read_limited(&mut f, limits.max_file_bytes)
+                    let size = f.size();
+                    let data = archive::read_limited(&mut f, limits.max_file_bytes, size)
                         .map_err(|e| format!("member {name} cannot be read: {e}"))?;
                     match data {
                         Ok(data) => send(each, Member::File { name, data, meta })?,
@@ -1104,7 +1106,7 @@ fn read_file(p: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if expected > limit {
         return Err(ReadError::TooLarge(limit));
     }
-    match archive::read_limited_sized(f, limit, expected).map_err(ReadError::Io)? {
+    match archive::read_limited(f, limit, expected).map_err(ReadError::Io)? {
         Ok(d) => Ok(d),
         Err(_) => Err(ReadError::TooLarge(limit)),
     }

@@ -3,7 +3,7 @@
 use crate::dictionary::{Dictionary, LiteralOwner};
 use crate::engine::{
     DigitTrigger, Engine, Inner, Rule, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE,
-    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, MAX_WORD,
+    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE,
 };
 use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
@@ -490,11 +490,6 @@ fn compile(
         for t in if leader.is_some() { Vec::new() } else { trigs } {
             match t {
                 Trig::Digits(trigger, set) => {
-                    if trigger.word_before.max(trigger.word_after) > MAX_WORD {
-                        return Err(err(BuildError::new(BuildErrorKind::Invalid(format!(
-                            "`word_before` and `word_after` are at most {MAX_WORD}"
-                        )))));
-                    }
                     let mut table = [false; 256];
                     for b in set {
                         table[usize::from(b)] = true;

@@ -82,6 +82,11 @@ fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
+/// Length of the run of letters and digits `key` starts with: its first word.
+fn first_word(key: &[u8]) -> usize {
+    key.iter().take_while(|&&b| is_alnum(b)).count()
+}
+
 /// Where entries can start: one bit table (64 Ki bits) of three kinds of keys, probed with two
 /// per place (a word's first word and first three bytes, or a lead byte's first two). A
 /// place passes when a probe finds its bit set; the automaton then decides. No place where an
@@ -180,8 +185,7 @@ impl Starts {
                 _ => self.set(Starts::prefix3_key(folded)),
             }
         } else {
-            let word = key.iter().take_while(|&&b| is_alnum(b)).count();
-            self.set(Starts::word_key(folded, word));
+            self.set(Starts::word_key(folded, first_word(key)));
         }
     }
 }
@@ -412,13 +416,12 @@ impl Dictionary {
     /// "card number", not in "cardholder".
     pub(crate) fn whole_word_holders(&self) -> Vec<Vec<u32>> {
         let mut holders = vec![Vec::new(); self.keys.len()];
-        let alnum = |b: u8| b.is_ascii_alphanumeric();
         for (id, key) in self.keys.iter().enumerate() {
             // A whole word starts at 0 or after a byte that is no letter or digit, and ends
             // at the end or before such a byte.
-            let starts = (0..key.len()).filter(|&i| i == 0 || !alnum(key[i - 1]));
+            let starts = (0..key.len()).filter(|&i| i == 0 || !is_alnum(key[i - 1]));
             for i in starts {
-                let ends = (i + 1..=key.len()).filter(|&j| j == key.len() || !alnum(key[j]));
+                let ends = (i + 1..=key.len()).filter(|&j| j == key.len() || !is_alnum(key[j]));
                 for j in ends {
                     if let Some(&w) = self.ids.get(&key[i..j]) {
                         holders[w].push(id as u32);
@@ -474,8 +477,8 @@ impl Dictionary {
         for (key, own) in self.keys.iter().zip(&owners) {
             let open = !own.is_empty() && key.iter().all(|&b| is_alnum(b));
             starts.add(key, open);
-            let first_word = key.iter().take_while(|&&b| is_alnum(b)).count();
-            closed.push((!open && first_word > 0).then_some(first_word));
+            let word = first_word(key);
+            closed.push((!open && word > 0).then_some(word));
         }
         starts.finish();
         // Searched anchored only, at the places `starts` lets through. The entries are in

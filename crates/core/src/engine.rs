@@ -295,6 +295,25 @@ fn run_totals(groups: &[(usize, usize)], gaps: &[u8], k: usize) -> u64 {
     totals
 }
 
+/// Queues `ws..we` as a rule's next window: merged into its pending window when it starts at
+/// most `slack` bytes after that one's end (one search over a few more bytes costs less than
+/// another search), else the pending window is handed back to be searched now.
+fn queue_window(
+    pending: &mut Option<(usize, usize)>,
+    ws: usize,
+    we: usize,
+    slack: usize,
+) -> Option<(usize, usize)> {
+    match pending {
+        Some((pws, pwe)) if ws <= *pwe + slack => {
+            *pws = (*pws).min(ws);
+            *pwe = (*pwe).max(we);
+            None
+        }
+        _ => pending.replace((ws, we)),
+    }
+}
+
 /// Whether consecutive digit groups total between `lo` and `hi` digits.
 fn whole_groups_total(groups: &[(usize, usize)], lo: usize, hi: usize) -> bool {
     (0..groups.len()).any(|a| {
@@ -446,6 +465,7 @@ pub struct Scratch {
     cands: Vec<Cand>,
     words: Vec<(u32, usize, bool)>,
     region_words: Vec<u32>,
+    /// Per rule, the window it will search next (see `queue_window`); empty between passes.
     pending: Vec<Option<(usize, usize)>>,
     chains: Vec<Vec<Chain>>,
     groups: Vec<(usize, usize)>,
@@ -965,10 +985,6 @@ impl Engine {
             i.and_then(|i| hay.get(i))
                 .is_some_and(|b| b.is_ascii_alphanumeric())
         };
-        // Windows of nearby hits of the same rule overlap: each rule keeps one pending window
-        // that overlapping ones extend, searched once (a long token full of `@` is one search,
-        // not one per `@`).
-        let mut pending: Vec<(u32, usize, usize)> = Vec::new();
         // The bounds of the token (bytes between white space) around the last hit that asked.
         let mut token = (0usize, 0usize);
         dict.for_each(hay, |m_start, m_end, entry| {
@@ -1022,21 +1038,17 @@ impl Engine {
                     self.run_rule(s, hay, r, ws, we, true);
                     continue;
                 }
-                match pending.iter_mut().find(|(pr, _, _)| *pr == r) {
-                    Some((_, pws, pwe)) if ws <= *pwe => {
-                        *pws = (*pws).min(ws);
-                        *pwe = (*pwe).max(we);
-                    }
-                    Some(p) => {
-                        let (_, pws, pwe) = std::mem::replace(p, (r, ws, we));
-                        self.run_rule(s, hay, r, pws, pwe, false);
-                    }
-                    None => pending.push((r, ws, we)),
+                // Windows of nearby hits of one rule overlap: overlapping ones are searched
+                // as one (a long token full of `@` is one search, not one per `@`).
+                if let Some((pws, pwe)) = queue_window(&mut s.pending[r as usize], ws, we, 0) {
+                    self.run_rule(s, hay, r, pws, pwe, false);
                 }
             }
         });
-        for (r, ws, we) in pending {
-            self.run_rule(s, hay, r, ws, we, false);
+        for r in 0..s.pending.len() {
+            if let Some((pws, pwe)) = s.pending[r].take() {
+                self.run_rule(s, hay, r as u32, pws, pwe, false);
+            }
         }
     }
 
@@ -1305,16 +1317,9 @@ impl Engine {
                     let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
                     let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
                     // Each rule keeps one pending window; nearby windows of the same rule are
-                    // searched in one call (a few more bytes cost less than another call).
-                    match s.pending[r] {
-                        Some((pws, pwe)) if ws <= pwe + MERGE_SLACK => {
-                            s.pending[r] = Some((pws, pwe.max(we)));
-                        }
-                        Some((pws, pwe)) => {
-                            self.search_window(s, hay, t.rule, pws, pwe, min);
-                            s.pending[r] = Some((ws, we));
-                        }
-                        None => s.pending[r] = Some((ws, we)),
+                    // searched in one call.
+                    if let Some((pws, pwe)) = queue_window(&mut s.pending[r], ws, we, MERGE_SLACK) {
+                        self.search_window(s, hay, t.rule, pws, pwe, min);
                     }
                 }
             }

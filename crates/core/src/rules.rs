@@ -21,6 +21,7 @@
 //! terms = ["bluebird"]
 //! ```
 
+use crate::engine::MAX_WORD;
 use crate::error::{BuildError, BuildErrorKind};
 use serde::Deserialize;
 
@@ -296,6 +297,11 @@ impl RuleSpec {
             }
             if t.literals.iter().any(String::is_empty) {
                 return Err(invalid("empty trigger literal".into()));
+            }
+            if t.word_before.max(t.word_after).unwrap_or(0) > MAX_WORD {
+                return Err(invalid(format!(
+                    "`word_before` and `word_after` are at most {MAX_WORD}"
+                )));
             }
         }
         Ok(())
