@@ -3,7 +3,7 @@
 use crate::dictionary::{Dictionary, LiteralOwner};
 use crate::engine::{
     DigitTrigger, Engine, Inner, Rule, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE,
-    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE,
+    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, NEGATIVE_REACH,
 };
 use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
@@ -562,19 +562,10 @@ fn compile(
                 .iter()
                 .map(crate::shape::Shape::of)
                 .map(|sh| sh.reach(CLUSTER_GAP))
-                .try_fold(crate::shape::Reach { lead: 0, trail: 0 }, |acc, r| {
-                    r.map(|r| crate::shape::Reach {
-                        lead: acc.lead.max(r.lead),
-                        trail: acc.trail.max(r.trail),
-                    })
-                })
-                .unwrap_or({
-                    let all = max_len.unwrap_or(usize::MAX / 4);
-                    crate::shape::Reach {
-                        lead: all,
-                        trail: all,
-                    }
-                }),
+                .try_fold(crate::shape::Reach::NONE, |acc, r| r.map(|r| acc.union(r)))
+                .unwrap_or(crate::shape::Reach::whole(
+                    max_len.unwrap_or(usize::MAX / 4),
+                )),
             max_bare,
             group: Default::default(),
             max_reach,
@@ -600,16 +591,36 @@ fn compile(
             *set = ids;
         }
     }
+    let mut negative_back = 0;
     for r in 0..rules.len() {
         let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
-        let mut group = SearchGroup::default();
+        let mut group = SearchGroup {
+            negative: rules[r].negative.clone(),
+            negative_reach: NEGATIVE_REACH,
+            ..SearchGroup::default()
+        };
         for m in members {
             group.max_bare = group.max_bare.max(rules[m].max_bare);
             group.ctx_before = group.ctx_before.max(rules[m].ctx_before);
             group.context.extend_from_slice(&rules[m].context);
+            group.negative.retain(|w| rules[m].negative.contains(w));
+            // A word is read as context when it ends less than `ctx_before` bytes in front.
+            match rules[m].ctx_before.checked_sub(1) {
+                Some(reach) => group.negative_reach = group.negative_reach.min(reach),
+                None => group.negative.clear(),
+            }
         }
         group.context.sort_unstable();
         group.context.dedup();
+        // Windows are skipped for negative words only where the context words that could
+        // outweigh them lie close to the cluster (see `Engine::penalised`).
+        let back = rules[r].digit_reach.lead.saturating_add(group.ctx_before);
+        if !rules[r].digit_triggered || back > MAX_GATE_REACH {
+            group.negative.clear();
+        }
+        if !group.negative.is_empty() {
+            negative_back = negative_back.max(back);
+        }
         rules[r].group = group;
     }
     let entries = dict.keys.len();
@@ -618,6 +629,12 @@ fn compile(
     for rule in &rules {
         for &w in rule.context.iter().chain(&rule.negative) {
             context_entry[w as usize] = true;
+        }
+    }
+    let mut negative_entry = vec![false; entries];
+    for rule in &rules {
+        for &w in &rule.group.negative {
+            negative_entry[w as usize] = true;
         }
     }
     let dictionary = dict.build()?;
@@ -679,6 +696,8 @@ fn compile(
             entry_bits: gates.entry_bits,
             context_entry,
             bits_before: gates.before,
+            negative_back,
+            negative_entry,
             bits_after: gates.after,
             recognizers,
             dictionary,

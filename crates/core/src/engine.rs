@@ -20,7 +20,7 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 /// Default increase of a score when a context word is near.
 pub(crate) const DEFAULT_BOOST: f32 = 0.35;
 /// How far in front of a value a negative context word counts (a label names what follows it).
-const NEGATIVE_REACH: usize = 24;
+pub(crate) const NEGATIVE_REACH: usize = 24;
 /// Decrease of a score when a negative context word is near.
 const NEGATIVE_PENALTY: f32 = 0.4;
 /// Bytes that join digit groups into one chain unless a rule says otherwise.
@@ -144,6 +144,12 @@ pub(crate) struct SearchGroup {
     pub(crate) ctx_before: usize,
     /// The context words of every rule of the group, sorted.
     pub(crate) context: Vec<u32>,
+    /// The negative context words of every rule of the group (each lowers every member's
+    /// score), sorted; empty when none does.
+    pub(crate) negative: Vec<u32>,
+    /// How far in front of a match such a word counts for every member (`NEGATIVE_REACH`, less
+    /// for a member reading fewer bytes of context).
+    pub(crate) negative_reach: usize,
 }
 
 /// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
@@ -422,6 +428,11 @@ pub(crate) struct Inner {
     /// How far before and after a digit cluster those context words can matter.
     pub(crate) bits_before: usize,
     pub(crate) bits_after: usize,
+    /// How far before a digit cluster the context words that can drop its windows' matches
+    /// (see `SearchGroup::negative`) or keep them (context words) can end.
+    pub(crate) negative_back: usize,
+    /// Per dictionary entry, whether it is in some `SearchGroup::negative`.
+    pub(crate) negative_entry: Vec<bool>,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -480,6 +491,9 @@ pub struct Scratch {
     ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
     findings: Vec<Finding>,
+    /// Tests turn `Engine::penalised` off to check that it changes no finding.
+    #[cfg(test)]
+    search_penalised: bool,
 }
 
 impl fmt::Debug for Scratch {
@@ -801,6 +815,8 @@ impl Engine {
             ctx_cursor: 0,
             ctx: Vec::new(),
             findings: Vec::new(),
+            #[cfg(test)]
+            search_penalised: false,
         }
     }
 
@@ -1085,6 +1101,7 @@ impl Engine {
             }
         }
         let mut ctx_cursor = 0;
+        let mut neg_cursor = 0;
         // The triggers of the rules searched in this scan.
         let mut triggers = std::mem::take(&mut s.triggers);
         triggers.clear();
@@ -1137,12 +1154,15 @@ impl Engine {
             // Within the cluster, chains: digit groups joined by joiners ("(415) 555-0132" is
             // one chain of 10 with the default joiners). Rules ask for a chain of their set;
             // here only the longest chain of each set, the chains themselves on first need.
+            // All eight lanes every time (sets not in use stay unjoined): a fixed-width loop
+            // the compiler turns into vector instructions.
             let mut longest_in = [0usize; 8];
             let mut run = [0usize; 8];
             for (g, &(a, b)) in s.groups.iter().enumerate() {
                 let joined = if g == 0 { 0 } else { s.gaps[g - 1] };
-                for k in 0..sets {
-                    run[k] = if joined & (1 << k) != 0 { run[k] } else { 0 } + (b - a);
+                for k in 0..8 {
+                    let keep = 0usize.wrapping_sub(usize::from(joined >> k & 1));
+                    run[k] = (run[k] & keep) + (b - a);
                     longest_in[k] = longest_in[k].max(run[k]);
                 }
             }
@@ -1158,6 +1178,9 @@ impl Engine {
             }
             // The rules with context words near the cluster (worked out on first need).
             let mut near: Option<u64> = None;
+            // Whether a negative context word ends shortly before the cluster (see
+            // `penalised`; worked out on first need).
+            let mut labelled: Option<bool> = None;
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<[usize; SEP_CLASSES + 1]> = None;
             // The longest run of ASCII letters and digits holding a group's first digit: no
@@ -1316,6 +1339,20 @@ impl Engine {
                     let (line_start, line_end) = line_of(&mut line);
                     let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
                     let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
+                    if !rule.group.negative.is_empty()
+                        && self.penalised(
+                            s,
+                            hay,
+                            &mut neg_cursor,
+                            &mut labelled,
+                            cs,
+                            r,
+                            (ws, we),
+                            min,
+                        )
+                    {
+                        continue;
+                    }
                     // Each rule keeps one pending window; nearby windows of the same rule are
                     // searched in one call.
                     if let Some((pws, pwe)) = queue_window(&mut s.pending[r], ws, we, MERGE_SLACK) {
@@ -1330,6 +1367,74 @@ impl Engine {
             }
         }
         s.triggers = triggers;
+    }
+
+    /// Whether nothing rule `r`'s search can find in `window` (around the cluster starting at
+    /// `cs`) would be reported: a negative context word of every rule sharing the search ends
+    /// close enough before the window to lower any match in it ("ref 918557625"), the lowered
+    /// score falls below `min`, and no context word of theirs is near to raise it again. The
+    /// same words and distances as `finish` reads, so skipping the search changes no finding.
+    /// `cursor` moves forward to the first context index entry that can matter for clusters
+    /// from `cs` on (see `Inner::negative_back`); `labelled` caches, per cluster, whether any
+    /// negative word ends near its start.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn penalised(
+        &self,
+        s: &Scratch,
+        hay: &[u8],
+        cursor: &mut usize,
+        labelled: &mut Option<bool>,
+        cs: usize,
+        r: usize,
+        (ws, we): (usize, usize),
+        min: f32,
+    ) -> bool {
+        let inner = &*self.inner;
+        let group = &inner.rules[r].group;
+        let lowered = (group.max_bare - NEGATIVE_PENALTY).clamp(0.0, 1.0);
+        if group.negative.is_empty() || !(lowered < min || (min <= 0.0 && lowered <= 0.0)) {
+            return false;
+        }
+        #[cfg(test)]
+        if s.search_penalised {
+            return false;
+        }
+        let labelled = *labelled.get_or_insert_with(|| {
+            let back = cs.saturating_sub(inner.negative_back);
+            while s.ctx.get(*cursor).is_some_and(|&(_, e, _)| e <= back) {
+                *cursor += 1;
+            }
+            s.ctx[*cursor..]
+                .iter()
+                .take_while(|&&(_, e, _)| e <= cs)
+                .any(|&(_, _, w)| inner.negative_entry[w as usize])
+        });
+        // Every match starts in `ws..we`, and after a word ending at `e` when `e <= ws` or
+        // when the word's last byte cannot stand before a match's first digit (no match
+        // starting before `e` can reach the cluster, where its digits are, without holding it);
+        // then the word is at most `we - 1 - e` bytes in front of the match.
+        let near = (we - 1).saturating_sub(group.negative_reach);
+        if !labelled || near > cs {
+            return false;
+        }
+        let lead_bytes = &inner.rules[r].digit_reach.lead_bytes;
+        let before = |e: usize| e <= ws || (e <= cs && !lead_bytes.contains(hay[e - 1]));
+        let (context_from, context_to) = (
+            ws.saturating_sub(group.ctx_before),
+            we.saturating_add(CONTEXT_AFTER),
+        );
+        let mut negative = false;
+        for &(st, e, w) in &s.ctx[*cursor..] {
+            if st >= context_to {
+                break;
+            }
+            if e > context_from && group.context.binary_search(&w).is_ok() {
+                return false;
+            }
+            negative |= e >= near && before(e) && group.negative.binary_search(&w).is_ok();
+        }
+        negative
     }
 
     /// Runs a digit-triggered rule over `ws..we`, unless it needs context and has none there.
@@ -1899,5 +2004,118 @@ triggers = [{ digits = 7 }]
         assert!(found("order M123456 and LX-1234567 shipped").is_empty());
         let gap = " x".repeat(100);
         assert!(found(&format!("member{gap} M123456")).is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Skipping the searches of windows a negative word drops changes no finding, at any
+        /// threshold: labels, cue words and numbers in every order and distance.
+        #[test]
+        fn windows_dropped_for_negative_words_hold_no_finding(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "ref ", "order ", "invoice no. ", "tracking ", "#", "build ", "po ", "(ref ",
+                "call me on ", "phone ", "tfn ", "tax file number ", "medicare ", "card ",
+                "ssn ", "the ", "and a long sentence in between ", "\n", ", ", ": ", "x",
+                "415-555-0132", "(415) 555 0132", "+44 20 7946 0958", "876 543 210",
+                "876543210", "2123 45670 1", "4111 1111 1111 1111", "078-05-1120",
+                "021000021", "9400 1306 5809", "12", "2024-03-15", " ", "  ", "12 34 56 ",
+                "7 8 9 0 ", "1.5 ",
+            ]), 0..24),
+            min in proptest::sample::select(vec![0.0f32, 0.05, 0.3, 0.5, 0.7]),
+        ) {
+            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+            let engine = ENGINE.get_or_init(|| Engine::builtin().unwrap());
+            let text: String = pieces.concat();
+            let opts = ScanOptions::new().min_score(min);
+            let mut scratch = engine.scratch();
+            let gated = engine.scan_with(&mut scratch, text.as_bytes(), &opts).to_vec();
+            scratch.search_penalised = true;
+            let searched = engine.scan_with(&mut scratch, text.as_bytes(), &opts).to_vec();
+            proptest::prop_assert_eq!(gated, searched);
+        }
+    }
+
+    #[test]
+    fn negative_words_drop_windows_only_within_their_reach() {
+        // A label, then digits the patterns cannot start at ("1x"), then a number: the match
+        // starts further from the label the more padding there is, across NEGATIVE_REACH.
+        let engine = Engine::builtin().unwrap();
+        let mut scratch = engine.scratch();
+        for label in ["ref ", "order ", "Invoice no. "] {
+            for value in ["415-555-0132", "876 543 210", "078-05-1120"] {
+                for pad in 0..16 {
+                    let text = format!("{label}{}{value} today", "1x ".repeat(pad));
+                    for min in [0.0, 0.3, 0.5] {
+                        let opts = ScanOptions::new().min_score(min);
+                        scratch.search_penalised = false;
+                        let gated = engine
+                            .scan_with(&mut scratch, text.as_bytes(), &opts)
+                            .to_vec();
+                        scratch.search_penalised = true;
+                        let searched = engine
+                            .scan_with(&mut scratch, text.as_bytes(), &opts)
+                            .to_vec();
+                        assert_eq!(gated, searched, "{text:?} at {min}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_negative_word_a_match_may_start_in_does_not_drop_its_window() {
+        // Letters may lead the digits: "REF 123456" is a match holding the word "ref", which
+        // then does not count against it (only words in front of a match do).
+        let engine = rules_only(
+            r#"
+[[rule]]
+id = "member"
+entity = "MEMBER_ID"
+patterns = ['\b[A-Z]{0,3} ?\d{6}\b']
+negative_context = ["ref"]
+score = 0.5
+triggers = [{ digits = 6 }]
+"#,
+        );
+        let found = |text: &str| -> Vec<(usize, usize)> {
+            let f = engine.find_iter(text.as_bytes());
+            f.map(|f| (f.start(), f.end())).collect()
+        };
+        assert_eq!(found("REF 123456"), [(0, 10)]);
+        assert_eq!(found("ref: 123456"), []);
+        assert_eq!(found("ref: AB 123456"), []);
+    }
+
+    #[test]
+    fn a_negative_word_drops_a_window_up_to_its_reach_exactly() {
+        // A one-digit match at the end of its cluster: the word is in front of it by exactly
+        // the padding, on both sides of NEGATIVE_REACH.
+        let engine = rules_only(
+            r#"
+[[rule]]
+id = "digit"
+entity = "DIGIT"
+patterns = ['\b\d\b']
+negative_context = ["ref"]
+score = 0.5
+triggers = [{ digits = 1 }]
+"#,
+        );
+        let mut scratch = engine.scratch();
+        let mut found = |text: &str, search: bool| -> Vec<usize> {
+            scratch.search_penalised = search;
+            let f = engine.scan(&mut scratch, text.as_bytes());
+            f.iter().map(|f| f.start()).collect()
+        };
+        for pad in 0..12 {
+            let text = format!("ref {}5", "1x ".repeat(pad));
+            let digit = text.len() - 1;
+            let reported = digit - 3 > NEGATIVE_REACH;
+            assert_eq!(
+                found(&text, true),
+                if reported { vec![digit] } else { vec![] }
+            );
+            assert_eq!(found(&text, false), found(&text, true), "{text:?}");
+        }
     }
 }

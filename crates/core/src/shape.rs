@@ -15,6 +15,41 @@ fn add(a: usize, b: usize) -> usize {
     a.saturating_add(b).min(INF)
 }
 
+/// A set of bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    pub(crate) const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+
+    fn range(lo: u8, hi: u8) -> ByteSet {
+        let mut set = ByteSet::default();
+        for b in lo..=hi {
+            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        set
+    }
+
+    /// The set without the ASCII digits.
+    fn non_digits(self) -> ByteSet {
+        let mut set = self;
+        set.0[0] &= !ByteSet::range(b'0', b'9').0[0];
+        set
+    }
+
+    pub(crate) fn union(self, other: ByteSet) -> ByteSet {
+        let mut set = self;
+        for (a, b) in set.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        set
+    }
+
+    pub(crate) fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
 /// Digit layout of the matches of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Shape {
@@ -28,6 +63,10 @@ pub(crate) struct Shape {
     gap: usize,
     /// Whether a match can contain a line feed.
     newline: bool,
+    /// The bytes other than digits a match can hold anywhere ...
+    bytes: ByteSet,
+    /// ... and before its first digit.
+    lead_bytes: ByteSet,
 }
 
 /// The bounds a digit-cluster window needs for a rule.
@@ -35,6 +74,35 @@ pub(crate) struct Shape {
 pub(crate) struct Reach {
     pub lead: usize,
     pub trail: usize,
+    /// The bytes that can stand in a match before its first digit.
+    pub lead_bytes: ByteSet,
+}
+
+impl Reach {
+    /// No bytes either side (the start of a union).
+    pub(crate) const NONE: Reach = Reach {
+        lead: 0,
+        trail: 0,
+        lead_bytes: ByteSet([0; 4]),
+    };
+
+    /// Bounds for a rule whose layout is unknown: its whole maximum length either side.
+    pub(crate) fn whole(len: usize) -> Reach {
+        Reach {
+            lead: len,
+            trail: len,
+            lead_bytes: ByteSet::ALL,
+        }
+    }
+
+    /// Bounds that hold the matches of both.
+    pub(crate) fn union(self, other: Reach) -> Reach {
+        Reach {
+            lead: self.lead.max(other.lead),
+            trail: self.trail.max(other.trail),
+            lead_bytes: self.lead_bytes.union(other.lead_bytes),
+        }
+    }
 }
 
 impl Shape {
@@ -44,15 +112,20 @@ impl Shape {
         trail: None,
         gap: 0,
         newline: false,
+        bytes: ByteSet([0; 4]),
+        lead_bytes: ByteSet([0; 4]),
     };
 
-    fn byte_class(digit: bool, other: bool, newline: bool) -> Shape {
+    /// One byte of `set` (`digit`: it holds a digit, `other`: a byte that is none).
+    fn byte_class(digit: bool, other: bool, newline: bool, set: ByteSet) -> Shape {
         Shape {
             nodigit: other.then_some(1),
             lead: digit.then_some(0),
             trail: digit.then_some(0),
             gap: 0,
             newline,
+            bytes: set.non_digits(),
+            lead_bytes: ByteSet::default(),
         }
     }
 
@@ -65,12 +138,20 @@ impl Shape {
         let lead = opt_max(a.lead, a.nodigit.zip(b.lead).map(|(n, l)| add(n, l)));
         let trail = opt_max(b.trail, b.nodigit.zip(a.trail).map(|(n, t)| add(n, t)));
         let between = a.trail.zip(b.lead).map_or(0, |(t, l)| add(t, l));
+        // Before the first digit: `a`'s, or all of a digit-free match of `a` and `b`'s.
+        let lead_bytes = if a.nodigit.is_some() && b.lead.is_some() {
+            a.lead_bytes.union(a.bytes).union(b.lead_bytes)
+        } else {
+            a.lead_bytes
+        };
         Shape {
             nodigit: a.nodigit.zip(b.nodigit).map(|(x, y)| add(x, y)),
             lead,
             trail,
             gap: a.gap.max(b.gap).max(between),
             newline: a.newline || b.newline,
+            bytes: a.bytes.union(b.bytes),
+            lead_bytes,
         }
     }
 
@@ -86,6 +167,8 @@ impl Shape {
             trail: m(a.trail, b.trail),
             gap: a.gap.max(b.gap),
             newline: a.newline || b.newline,
+            bytes: a.bytes.union(b.bytes),
+            lead_bytes: a.lead_bytes.union(b.lead_bytes),
         }
     }
 
@@ -114,6 +197,13 @@ impl Shape {
                 0
             },
             newline: s.newline,
+            bytes: s.bytes,
+            // Copies without a digit may come before the one with the first digit.
+            lead_bytes: if s.nodigit.is_some() {
+                s.lead_bytes.union(s.bytes)
+            } else {
+                s.lead_bytes
+            },
         }
     }
 
@@ -123,7 +213,10 @@ impl Shape {
             HirKind::Literal(lit) => lit
                 .0
                 .iter()
-                .map(|&b| Shape::byte_class(b.is_ascii_digit(), !b.is_ascii_digit(), b == b'\n'))
+                .map(|&b| {
+                    let (digit, set) = (b.is_ascii_digit(), ByteSet::range(b, b));
+                    Shape::byte_class(digit, !digit, b == b'\n', set)
+                })
                 .fold(Shape::EMPTY, Shape::concat),
             HirKind::Class(Class::Bytes(c)) => {
                 let ranges = c.ranges();
@@ -132,15 +225,33 @@ impl Shape {
                 let newline = ranges
                     .iter()
                     .any(|r| (r.start()..=r.end()).contains(&b'\n'));
-                Shape::byte_class(digit, other, newline)
+                let set = ranges.iter().fold(ByteSet::default(), |set, r| {
+                    set.union(ByteSet::range(r.start(), r.end()))
+                });
+                Shape::byte_class(digit, other, newline, set)
             }
             HirKind::Class(Class::Unicode(c)) => {
                 let ranges = c.ranges();
                 let digit = ranges.iter().any(|r| r.start() <= '9' && r.end() >= '0');
                 let other = ranges.iter().any(|r| r.start() < '0' || r.end() > '9');
                 let newline = ranges.iter().any(|r| (r.start()..=r.end()).contains(&'\n'));
+                // ASCII ranges as they are; any non-ASCII character stands for every byte
+                // from 0x80 on.
+                let set = ranges.iter().fold(ByteSet::default(), |set, r| {
+                    let ascii = match (u8::try_from(r.start()), u8::try_from(r.end())) {
+                        (Ok(lo), Ok(hi)) if hi < 0x80 => ByteSet::range(lo, hi),
+                        (Ok(lo), _) if lo < 0x80 => ByteSet::range(lo, 0x7f),
+                        _ => ByteSet::default(),
+                    };
+                    let wide = if r.end() > '\x7f' {
+                        ByteSet::range(0x80, 0xff)
+                    } else {
+                        ByteSet::default()
+                    };
+                    set.union(ascii).union(wide)
+                });
                 // A non-ASCII character is several bytes; count it as up to four.
-                let mut s = Shape::byte_class(digit, other, newline);
+                let mut s = Shape::byte_class(digit, other, newline, set);
                 if ranges.iter().any(|r| r.end() > '\x7f') {
                     s.nodigit = s.nodigit.map(|_| 4);
                 }
@@ -184,6 +295,7 @@ impl Shape {
         Some(Reach {
             lead: self.lead?,
             trail: self.trail?,
+            lead_bytes: self.lead_bytes,
         })
     }
 }
@@ -192,7 +304,7 @@ impl Shape {
 mod tests {
     use super::*;
 
-    fn reach(p: &str) -> Option<Reach> {
+    fn shape(p: &str) -> Option<Reach> {
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
@@ -202,31 +314,39 @@ mod tests {
         Shape::of(&hir).reach(12)
     }
 
+    /// Lead and trail only.
+    fn reach(p: &str) -> Option<(usize, usize)> {
+        shape(p).map(|r| (r.lead, r.trail))
+    }
+
+    /// The bytes that can come before the first digit, as a string.
+    fn lead_bytes(p: &str) -> String {
+        let set = shape(p).unwrap().lead_bytes;
+        (0..=255u8)
+            .filter(|&b| set.contains(b))
+            .map(char::from)
+            .collect()
+    }
+
     #[test]
     fn numbers_need_no_margin() {
-        assert_eq!(
-            reach(r"\b\d{3}[ .\-]\d{2}[ .\-]\d{4}\b"),
-            Some(Reach { lead: 0, trail: 0 })
-        );
+        assert_eq!(reach(r"\b\d{3}[ .\-]\d{2}[ .\-]\d{4}\b"), Some((0, 0)));
     }
 
     #[test]
     fn letters_around_digits() {
         assert_eq!(
             reach(r"\b[A-Za-z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Da-d]\b"),
-            Some(Reach { lead: 3, trail: 2 })
+            Some((3, 2))
         );
-        assert_eq!(
-            reach(r"\b[A-Z]{5}\d{4}[A-Z]\b"),
-            Some(Reach { lead: 5, trail: 1 })
-        );
+        assert_eq!(reach(r"\b[A-Z]{5}\d{4}[A-Z]\b"), Some((5, 1)));
     }
 
     #[test]
     fn optional_and_alternatives() {
         assert_eq!(
             reach(r"(?:\+[ ]?|\()?\d{1,3}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?"),
-            Some(Reach { lead: 2, trail: 0 })
+            Some((2, 0))
         );
     }
 
@@ -237,5 +357,18 @@ mod tests {
         // A match may have no digit at all.
         assert_eq!(reach(r"[a-f0-9]{4}"), None);
         assert_eq!(reach(r"\d+[a-z]*"), None);
+    }
+
+    #[test]
+    fn bytes_before_the_first_digit() {
+        assert_eq!(lead_bytes(r"\b\d{3}[ ]?\d{3}"), "");
+        assert_eq!(
+            lead_bytes(r"(?:\+[ ]?|\()?\b\d{1,15}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?"),
+            " (+"
+        );
+        // Digit-free copies of a group may come first; a letter after the first digit does not
+        // count.
+        assert_eq!(lead_bytes(r"(?:[A-C]-){0,3}\d[x-z]"), "-ABC");
+        assert_eq!(lead_bytes(r"[A-Z]{2}\d{2}"), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
     }
 }
