@@ -591,7 +591,7 @@ fn compile(
             *set = ids;
         }
     }
-    let mut negative_back = 0;
+    let (mut negative_back, mut negative_groups) = (0, 0u8);
     for r in 0..rules.len() {
         let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
         let mut group = SearchGroup {
@@ -615,11 +615,13 @@ fn compile(
         // Windows are skipped for negative words only where the context words that could
         // outweigh them lie close to the cluster (see `Engine::penalised`).
         let back = rules[r].digit_reach.lead.saturating_add(group.ctx_before);
-        if !rules[r].digit_triggered || back > MAX_GATE_REACH {
+        if !rules[r].digit_triggered || back > MAX_GATE_REACH || negative_groups == 64 {
             group.negative.clear();
         }
         if !group.negative.is_empty() {
             negative_back = negative_back.max(back);
+            group.negative_bit = negative_groups;
+            negative_groups += 1;
         }
         rules[r].group = group;
     }
@@ -631,10 +633,17 @@ fn compile(
             context_entry[w as usize] = true;
         }
     }
-    let mut negative_entry = vec![false; entries];
-    for rule in &rules {
-        for &w in &rule.group.negative {
-            negative_entry[w as usize] = true;
+    let mut negative_bits = vec![0u64; entries];
+    let mut cue_bits = vec![0u64; entries];
+    for group in rules.iter().map(|r| &r.group) {
+        let bit = 1u64 << group.negative_bit;
+        if !group.negative.is_empty() {
+            for &w in &group.negative {
+                negative_bits[w as usize] |= bit;
+            }
+            for &w in &group.context {
+                cue_bits[w as usize] |= bit;
+            }
         }
     }
     let dictionary = dict.build()?;
@@ -697,7 +706,8 @@ fn compile(
             context_entry,
             bits_before: gates.before,
             negative_back,
-            negative_entry,
+            negative_bits,
+            cue_bits,
             bits_after: gates.after,
             recognizers,
             dictionary,

@@ -150,6 +150,8 @@ pub(crate) struct SearchGroup {
     /// How far in front of a match such a word counts for every member (`NEGATIVE_REACH`, less
     /// for a member reading fewer bytes of context).
     pub(crate) negative_reach: usize,
+    /// With `negative`: this group's bit in `Inner::negative_bits` and `Inner::cue_bits`.
+    pub(crate) negative_bit: u8,
 }
 
 /// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
@@ -431,8 +433,11 @@ pub(crate) struct Inner {
     /// How far before a digit cluster the context words that can drop its windows' matches
     /// (see `SearchGroup::negative`) or keep them (context words) can end.
     pub(crate) negative_back: usize,
-    /// Per dictionary entry, whether it is in some `SearchGroup::negative`.
-    pub(crate) negative_entry: Vec<bool>,
+    /// Per dictionary entry, the `SearchGroup::negative_bit` of each group it is a negative
+    /// word of ...
+    pub(crate) negative_bits: Vec<u64>,
+    /// ... and of each such group it is a context word of.
+    pub(crate) cue_bits: Vec<u64>,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -1340,16 +1345,8 @@ impl Engine {
                     let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
                     let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
                     if !rule.group.negative.is_empty()
-                        && self.penalised(
-                            s,
-                            hay,
-                            &mut neg_cursor,
-                            &mut labelled,
-                            cs,
-                            r,
-                            (ws, we),
-                            min,
-                        )
+                        && *labelled.get_or_insert_with(|| self.labelled(s, &mut neg_cursor, cs))
+                        && self.penalised(s, hay, neg_cursor, cs, r, (ws, we), min)
                     {
                         continue;
                     }
@@ -1369,22 +1366,33 @@ impl Engine {
         s.triggers = triggers;
     }
 
+    /// Whether a negative context word of some rule ends shortly before the cluster starting
+    /// at `cs` (see `penalised`). `cursor` moves forward to the first context index entry that
+    /// can matter for clusters from `cs` on (see `Inner::negative_back`).
+    #[inline(never)]
+    fn labelled(&self, s: &Scratch, cursor: &mut usize, cs: usize) -> bool {
+        let back = cs.saturating_sub(self.inner.negative_back);
+        while s.ctx.get(*cursor).is_some_and(|&(_, e, _)| e <= back) {
+            *cursor += 1;
+        }
+        s.ctx[*cursor..]
+            .iter()
+            .take_while(|&&(_, e, _)| e <= cs)
+            .any(|&(_, _, w)| self.inner.negative_bits[w as usize] != 0)
+    }
+
     /// Whether nothing rule `r`'s search can find in `window` (around the cluster starting at
     /// `cs`) would be reported: a negative context word of every rule sharing the search ends
     /// close enough before the window to lower any match in it ("ref 918557625"), the lowered
     /// score falls below `min`, and no context word of theirs is near to raise it again. The
     /// same words and distances as `finish` reads, so skipping the search changes no finding.
-    /// `cursor` moves forward to the first context index entry that can matter for clusters
-    /// from `cs` on (see `Inner::negative_back`); `labelled` caches, per cluster, whether any
-    /// negative word ends near its start.
-    #[inline(never)]
+    /// `cursor`: as `labelled` left it for this cluster.
     #[allow(clippy::too_many_arguments)]
     fn penalised(
         &self,
         s: &Scratch,
         hay: &[u8],
-        cursor: &mut usize,
-        labelled: &mut Option<bool>,
+        cursor: usize,
         cs: usize,
         r: usize,
         (ws, we): (usize, usize),
@@ -1400,22 +1408,12 @@ impl Engine {
         if s.search_penalised {
             return false;
         }
-        let labelled = *labelled.get_or_insert_with(|| {
-            let back = cs.saturating_sub(inner.negative_back);
-            while s.ctx.get(*cursor).is_some_and(|&(_, e, _)| e <= back) {
-                *cursor += 1;
-            }
-            s.ctx[*cursor..]
-                .iter()
-                .take_while(|&&(_, e, _)| e <= cs)
-                .any(|&(_, _, w)| inner.negative_entry[w as usize])
-        });
         // Every match starts in `ws..we`, and after a word ending at `e` when `e <= ws` or
         // when the word's last byte cannot stand before a match's first digit (no match
         // starting before `e` can reach the cluster, where its digits are, without holding it);
         // then the word is at most `we - 1 - e` bytes in front of the match.
         let near = (we - 1).saturating_sub(group.negative_reach);
-        if !labelled || near > cs {
+        if near > cs {
             return false;
         }
         let lead_bytes = &inner.rules[r].digit_reach.lead_bytes;
@@ -1424,15 +1422,17 @@ impl Engine {
             ws.saturating_sub(group.ctx_before),
             we.saturating_add(CONTEXT_AFTER),
         );
+        let bit = 1u64 << group.negative_bit;
         let mut negative = false;
-        for &(st, e, w) in &s.ctx[*cursor..] {
+        for &(st, e, w) in &s.ctx[cursor..] {
             if st >= context_to {
                 break;
             }
-            if e > context_from && group.context.binary_search(&w).is_ok() {
+            let w = w as usize;
+            if e > context_from && inner.cue_bits[w] & bit != 0 {
                 return false;
             }
-            negative |= e >= near && before(e) && group.negative.binary_search(&w).is_ok();
+            negative |= inner.negative_bits[w] & bit != 0 && e >= near && before(e);
         }
         negative
     }
