@@ -591,7 +591,6 @@ fn compile(
             *set = ids;
         }
     }
-    let (mut negative_back, mut negative_groups) = (0, 0u8);
     for r in 0..rules.len() {
         let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
         let mut group = SearchGroup {
@@ -612,17 +611,6 @@ fn compile(
         }
         group.context.sort_unstable();
         group.context.dedup();
-        // Windows are skipped for negative words only where the context words that could
-        // outweigh them lie close to the cluster (see `Engine::penalised`).
-        let back = rules[r].digit_reach.lead.saturating_add(group.ctx_before);
-        if !rules[r].digit_triggered || back > MAX_GATE_REACH || negative_groups == 64 {
-            group.negative.clear();
-        }
-        if !group.negative.is_empty() {
-            negative_back = negative_back.max(back);
-            group.negative_bit = negative_groups;
-            negative_groups += 1;
-        }
         rules[r].group = group;
     }
     let entries = dict.keys.len();
@@ -631,19 +619,6 @@ fn compile(
     for rule in &rules {
         for &w in rule.context.iter().chain(&rule.negative) {
             context_entry[w as usize] = true;
-        }
-    }
-    let mut negative_bits = vec![0u64; entries];
-    let mut cue_bits = vec![0u64; entries];
-    for group in rules.iter().map(|r| &r.group) {
-        let bit = 1u64 << group.negative_bit;
-        if !group.negative.is_empty() {
-            for &w in &group.negative {
-                negative_bits[w as usize] |= bit;
-            }
-            for &w in &group.context {
-                cue_bits[w as usize] |= bit;
-            }
         }
     }
     let dictionary = dict.build()?;
@@ -705,9 +680,7 @@ fn compile(
             entry_bits: gates.entry_bits,
             context_entry,
             bits_before: gates.before,
-            negative_back,
-            negative_bits,
-            cue_bits,
+            negative_bits: gates.negative_bits,
             bits_after: gates.after,
             recognizers,
             dictionary,
@@ -731,6 +704,7 @@ const MAX_GATE_REACH: usize = 1024;
 struct ContextGates {
     bit: Vec<Option<u8>>,
     entry_bits: Vec<u64>,
+    negative_bits: Vec<u64>,
     before: usize,
     after: usize,
 }
@@ -739,6 +713,7 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
     let mut gates = ContextGates {
         bit: vec![None; rules.len()],
         entry_bits: vec![0; entries],
+        negative_bits: vec![0; entries],
         before: 0,
         after: 0,
     };
@@ -755,6 +730,9 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
         gates.bit[r] = Some(next);
         for &w in &group.context {
             gates.entry_bits[w as usize] |= 1 << next;
+        }
+        for &w in &group.negative {
+            gates.negative_bits[w as usize] |= 1 << next;
         }
         gates.before = gates.before.max(reach.lead + group.ctx_before);
         gates.after = gates.after.max(reach.trail + CONTEXT_AFTER);

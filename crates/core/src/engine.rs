@@ -150,8 +150,6 @@ pub(crate) struct SearchGroup {
     /// How far in front of a match such a word counts for every member (`NEGATIVE_REACH`, less
     /// for a member reading fewer bytes of context).
     pub(crate) negative_reach: usize,
-    /// With `negative`: this group's bit in `Inner::negative_bits` and `Inner::cue_bits`.
-    pub(crate) negative_bit: u8,
 }
 
 /// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
@@ -424,20 +422,15 @@ pub(crate) struct Inner {
     /// rules that need context to report anything.
     pub(crate) context_bit: Vec<Option<u8>>,
     pub(crate) entry_bits: Vec<u64>,
+    /// ... and per entry, the bits of the rules it lowers as a negative word of their whole
+    /// search group (see `SearchGroup::negative`, `Engine::penalised`).
+    pub(crate) negative_bits: Vec<u64>,
     /// Per dictionary entry, whether a rule reads it as context (or negative context):
     /// hits of the others (trigger literals only, such as `@`) stay out of the context index.
     pub(crate) context_entry: Vec<bool>,
     /// How far before and after a digit cluster those context words can matter.
     pub(crate) bits_before: usize,
     pub(crate) bits_after: usize,
-    /// How far before a digit cluster the context words that can drop its windows' matches
-    /// (see `SearchGroup::negative`) or keep them (context words) can end.
-    pub(crate) negative_back: usize,
-    /// Per dictionary entry, the `SearchGroup::negative_bit` of each group it is a negative
-    /// word of ...
-    pub(crate) negative_bits: Vec<u64>,
-    /// ... and of each such group it is a context word of.
-    pub(crate) cue_bits: Vec<u64>,
     pub(crate) dictionary: Option<CompiledDictionary>,
     pub(crate) allow_values: HashSet<Vec<u8>>,
     pub(crate) allow_regex: Option<Regex>,
@@ -1095,18 +1088,24 @@ impl Engine {
             return;
         };
         let global_min = first.min.max(1);
-        // Rules that report nothing without context words, by context bit (see
-        // `Inner::context_bit`).
-        let mut gated = 0u64;
+        // Rules that report nothing without context words, and rules whose matches a negative
+        // word of their search group drops below `min`, by context bit (see
+        // `Inner::context_bit`, `penalised`).
+        let dropped = |score: f32| score < min || (min <= 0.0 && score <= 0.0);
+        let (mut gated, mut lowered) = (0u64, 0u64);
         for (rule, bit) in inner.rules.iter().zip(&inner.context_bit) {
             if let Some(bit) = bit {
-                if rule.group.max_bare < min {
+                let group = &rule.group;
+                if group.max_bare < min {
                     gated |= 1 << bit;
+                }
+                let penalised = (group.max_bare - NEGATIVE_PENALTY).clamp(0.0, 1.0);
+                if !group.negative.is_empty() && dropped(penalised) {
+                    lowered |= 1 << bit;
                 }
             }
         }
         let mut ctx_cursor = 0;
-        let mut neg_cursor = 0;
         // The triggers of the rules searched in this scan.
         let mut triggers = std::mem::take(&mut s.triggers);
         triggers.clear();
@@ -1181,11 +1180,9 @@ impl Engine {
             {
                 continue;
             }
-            // The rules with context words near the cluster (worked out on first need).
-            let mut near: Option<u64> = None;
-            // Whether a negative context word ends shortly before the cluster (see
-            // `penalised`; worked out on first need).
-            let mut labelled: Option<bool> = None;
+            // The rules with context words near the cluster, and those with a negative word
+            // ending near its start (see `near_words`; worked out on first need).
+            let mut near: Option<(u64, u64)> = None;
             // Separators in and right around the cluster, on its line (counted on first need).
             let mut seps: Option<[usize; SEP_CLASSES + 1]> = None;
             // The longest run of ASCII letters and digits holding a group's first digit: no
@@ -1280,20 +1277,12 @@ impl Engine {
                     continue;
                 }
                 let r = t.rule as usize;
-                if let Some(bit) = inner.context_bit[r] {
+                let bit = inner.context_bit[r];
+                if let Some(bit) = bit {
                     if gated & (1 << bit) != 0 {
-                        let near = *near.get_or_insert_with(|| {
-                            let a = cs.saturating_sub(inner.bits_before);
-                            let b = ce.saturating_add(inner.bits_after);
-                            while s.ctx.get(ctx_cursor).is_some_and(|&(_, e, _)| e <= a) {
-                                ctx_cursor += 1;
-                            }
-                            s.ctx[ctx_cursor..]
-                                .iter()
-                                .take_while(|&&(st, _, _)| st < b)
-                                .fold(0, |m, &(_, _, id)| m | inner.entry_bits[id as usize])
-                        });
-                        if near & (1 << bit) == 0 {
+                        let (cues, _) = *near
+                            .get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
+                        if cues & (1 << bit) == 0 {
                             continue;
                         }
                     }
@@ -1344,11 +1333,14 @@ impl Engine {
                     let (line_start, line_end) = line_of(&mut line);
                     let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
                     let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
-                    if !rule.group.negative.is_empty()
-                        && *labelled.get_or_insert_with(|| self.labelled(s, &mut neg_cursor, cs))
-                        && self.penalised(s, hay, neg_cursor, cs, r, (ws, we), min)
-                    {
-                        continue;
+                    if let Some(bit) = bit.filter(|&b| lowered & (1 << b) != 0) {
+                        let (_, labels) = *near
+                            .get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
+                        if labels & (1 << bit) != 0
+                            && self.penalised(s, hay, ctx_cursor, (cs, r, bit), (ws, we))
+                        {
+                            continue;
+                        }
                     }
                     // Each rule keeps one pending window; nearby windows of the same rule are
                     // searched in one call.
@@ -1366,44 +1358,43 @@ impl Engine {
         s.triggers = triggers;
     }
 
-    /// Whether a negative context word of some rule ends shortly before the cluster starting
-    /// at `cs` (see `penalised`). `cursor` moves forward to the first context index entry that
-    /// can matter for clusters from `cs` on (see `Inner::negative_back`).
+    /// For the cluster `cs..ce`, the context bits (see `Inner::context_bit`) of the rules with
+    /// a context word near it, and of those with a negative word ending near its start.
+    /// `cursor` moves forward to the first context index entry that can matter for clusters
+    /// from `cs` on (`Inner::bits_before`).
     #[inline(never)]
-    fn labelled(&self, s: &Scratch, cursor: &mut usize, cs: usize) -> bool {
-        let back = cs.saturating_sub(self.inner.negative_back);
-        while s.ctx.get(*cursor).is_some_and(|&(_, e, _)| e <= back) {
+    fn near_words(&self, s: &Scratch, cursor: &mut usize, cs: usize, ce: usize) -> (u64, u64) {
+        let inner = &*self.inner;
+        let a = cs.saturating_sub(inner.bits_before);
+        let b = ce.saturating_add(inner.bits_after);
+        while s.ctx.get(*cursor).is_some_and(|&(_, e, _)| e <= a) {
             *cursor += 1;
         }
-        s.ctx[*cursor..]
-            .iter()
-            .take_while(|&&(_, e, _)| e <= cs)
-            .any(|&(_, _, w)| self.inner.negative_bits[w as usize] != 0)
+        let near = s.ctx[*cursor..].iter().take_while(|&&(st, _, _)| st < b);
+        near.fold((0, 0), |(cues, labels), &(_, e, w)| {
+            let w = w as usize;
+            let label = if e <= cs { inner.negative_bits[w] } else { 0 };
+            (cues | inner.entry_bits[w], labels | label)
+        })
     }
 
     /// Whether nothing rule `r`'s search can find in `window` (around the cluster starting at
-    /// `cs`) would be reported: a negative context word of every rule sharing the search ends
-    /// close enough before the window to lower any match in it ("ref 918557625"), the lowered
-    /// score falls below `min`, and no context word of theirs is near to raise it again. The
-    /// same words and distances as `finish` reads, so skipping the search changes no finding.
-    /// `cursor`: as `labelled` left it for this cluster.
-    #[allow(clippy::too_many_arguments)]
+    /// `cs`) would be reported, for a rule whose matches a negative word drops below the
+    /// threshold: a negative context word of every rule sharing the search ends close enough
+    /// before the window to lower any match in it ("ref 918557625"), and no context word of
+    /// theirs is near to raise it again. The same words and distances as `finish` reads, so
+    /// skipping the search changes no finding. `bit`: the rule's context bit; `cursor`: as
+    /// `near_words` left it for this cluster.
     fn penalised(
         &self,
         s: &Scratch,
         hay: &[u8],
         cursor: usize,
-        cs: usize,
-        r: usize,
+        (cs, r, bit): (usize, usize, u8),
         (ws, we): (usize, usize),
-        min: f32,
     ) -> bool {
         let inner = &*self.inner;
         let group = &inner.rules[r].group;
-        let lowered = (group.max_bare - NEGATIVE_PENALTY).clamp(0.0, 1.0);
-        if group.negative.is_empty() || !(lowered < min || (min <= 0.0 && lowered <= 0.0)) {
-            return false;
-        }
         #[cfg(test)]
         if s.search_penalised {
             return false;
@@ -1422,14 +1413,14 @@ impl Engine {
             ws.saturating_sub(group.ctx_before),
             we.saturating_add(CONTEXT_AFTER),
         );
-        let bit = 1u64 << group.negative_bit;
+        let bit = 1u64 << bit;
         let mut negative = false;
         for &(st, e, w) in &s.ctx[cursor..] {
             if st >= context_to {
                 break;
             }
             let w = w as usize;
-            if e > context_from && inner.cue_bits[w] & bit != 0 {
+            if e > context_from && inner.entry_bits[w] & bit != 0 {
                 return false;
             }
             negative |= inner.negative_bits[w] & bit != 0 && e >= near && before(e);
