@@ -192,10 +192,7 @@ impl Starts {
 
 /// Up to eight bytes of `key`, folded, as one little-endian word.
 fn fold8(key: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    let n = key.len().min(8);
-    b[..n].copy_from_slice(&key[..n]);
-    u64::from_le_bytes(b) | (FOLD & LOW_BYTES[n])
+    load8(key, 0) | (FOLD & LOW_BYTES[key.len().min(8)])
 }
 
 impl Starts {
@@ -227,19 +224,21 @@ impl Starts {
         let upper = |b: u8| b.wrapping_sub(b'A') < 26;
         let lower = |b: u8| b.wrapping_sub(b'a') < 26;
         let digit = |b: u8| b.wrapping_sub(b'0') < 10;
-        let letters = |b: u8| u8::from(upper(b)) << 2 | u8::from(lower(b)) << 3;
-        let alnum = |b: u8| u8::from(digit(b) | upper(b) | lower(b));
+        let classes = |b: u8, lead: bool| {
+            let alnum = u8::from(digit(b) | upper(b) | lower(b));
+            alnum | u8::from(lead) << 1 | u8::from(upper(b)) << 2 | u8::from(lower(b)) << 3
+        };
+        // One loop per way of telling lead bytes, each simple enough to vectorise.
         match &self.few_leads {
             Some(l) => {
                 for (c, &b) in class.iter_mut().zip(chunk) {
                     let lead = (b == l[0]) | (b == l[1]) | (b == l[2]) | (b == l[3]);
-                    let lead = lead | (b == l[4]) | (b == l[5]);
-                    *c = alnum(b) | u8::from(lead) << 1 | letters(b);
+                    *c = classes(b, lead | (b == l[4]) | (b == l[5]));
                 }
             }
             None => {
                 for (c, &b) in class.iter_mut().zip(chunk) {
-                    *c = alnum(b) | u8::from(self.lead[usize::from(b)]) << 1 | letters(b);
+                    *c = classes(b, self.lead[usize::from(b)]);
                 }
             }
         }
@@ -272,12 +271,12 @@ struct Classes {
     lower: u64,
 }
 
-/// The 64 bytes of `hay` from `at`, zeros past its end.
-fn chunk_at(hay: &[u8], at: usize) -> [u8; 64] {
-    match hay.get(at..at + 64) {
-        Some(c) => c.try_into().unwrap_or([0; 64]),
+/// The `N` bytes of `hay` from `at`, zeros past its end.
+fn padded<const N: usize>(hay: &[u8], at: usize) -> [u8; N] {
+    match hay.get(at..at + N) {
+        Some(c) => c.try_into().unwrap_or([0; N]),
         None => {
-            let mut c = [0u8; 64];
+            let mut c = [0u8; N];
             let rest = hay.get(at..).unwrap_or_default();
             c[..rest.len()].copy_from_slice(rest);
             c
@@ -285,17 +284,14 @@ fn chunk_at(hay: &[u8], at: usize) -> [u8; 64] {
     }
 }
 
+/// The 64 bytes of `hay` from `at`, zeros past its end.
+fn chunk_at(hay: &[u8], at: usize) -> [u8; 64] {
+    padded(hay, at)
+}
+
 /// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
 fn load8(hay: &[u8], at: usize) -> u64 {
-    match hay.get(at..at + 8) {
-        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
-        None => {
-            let mut b = [0u8; 8];
-            let rest = hay.get(at..).unwrap_or_default();
-            b[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(b)
-        }
-    }
+    u64::from_le_bytes(padded(hay, at))
 }
 
 impl CompiledDictionary {
@@ -449,13 +445,7 @@ impl Dictionary {
                 let mut all: Vec<LiteralOwner> = Vec::new();
                 let triggers = self.keys.iter().zip(&self.owners);
                 for (short, own) in triggers.filter(|(_, own)| !own.is_empty()) {
-                    let at = (short.len() <= long.len())
-                        .then(|| {
-                            long.windows(short.len())
-                                .position(|x| x == short.as_slice())
-                        })
-                        .flatten();
-                    if let Some(at) = at {
+                    if let Some(at) = memchr::memmem::find(long, short) {
                         for o in own {
                             let shifted = LiteralOwner {
                                 before: o.before.map(|b| b + at as u32),
