@@ -30,11 +30,20 @@ impl ByteSet {
         set
     }
 
-    /// The set without the ASCII digits.
+    /// The set without the ASCII digits ...
     fn non_digits(self) -> ByteSet {
         let mut set = self;
         set.0[0] &= !ByteSet::range(b'0', b'9').0[0];
         set
+    }
+
+    /// ... and whether it holds any.
+    fn has_digit(&self) -> bool {
+        self.0[0] & ByteSet::range(b'0', b'9').0[0] != 0
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0 == [0; 4]
     }
 
     pub(crate) fn union(self, other: ByteSet) -> ByteSet {
@@ -116,15 +125,16 @@ impl Shape {
         lead_bytes: ByteSet([0; 4]),
     };
 
-    /// One byte of `set` (`digit`: it holds a digit, `other`: a byte that is none).
-    fn byte_class(digit: bool, other: bool, newline: bool, set: ByteSet) -> Shape {
+    /// One byte of `set`.
+    fn byte_class(set: ByteSet) -> Shape {
+        let other = set.non_digits();
         Shape {
-            nodigit: other.then_some(1),
-            lead: digit.then_some(0),
-            trail: digit.then_some(0),
+            nodigit: (!other.is_empty()).then_some(1),
+            lead: set.has_digit().then_some(0),
+            trail: set.has_digit().then_some(0),
             gap: 0,
-            newline,
-            bytes: set.non_digits(),
+            newline: set.contains(b'\n'),
+            bytes: other,
             lead_bytes: ByteSet::default(),
         }
     }
@@ -213,37 +223,25 @@ impl Shape {
             HirKind::Literal(lit) => lit
                 .0
                 .iter()
-                .map(|&b| {
-                    let (digit, set) = (b.is_ascii_digit(), ByteSet::range(b, b));
-                    Shape::byte_class(digit, !digit, b == b'\n', set)
-                })
+                .map(|&b| Shape::byte_class(ByteSet::range(b, b)))
                 .fold(Shape::EMPTY, Shape::concat),
             HirKind::Class(Class::Bytes(c)) => {
-                let ranges = c.ranges();
-                let digit = ranges.iter().any(|r| r.start() <= b'9' && r.end() >= b'0');
-                let other = ranges.iter().any(|r| r.start() < b'0' || r.end() > b'9');
-                let newline = ranges
-                    .iter()
-                    .any(|r| (r.start()..=r.end()).contains(&b'\n'));
-                let set = ranges.iter().fold(ByteSet::default(), |set, r| {
+                let set = c.ranges().iter().fold(ByteSet::default(), |set, r| {
                     set.union(ByteSet::range(r.start(), r.end()))
                 });
-                Shape::byte_class(digit, other, newline, set)
+                Shape::byte_class(set)
             }
             HirKind::Class(Class::Unicode(c)) => {
                 let ranges = c.ranges();
-                let digit = ranges.iter().any(|r| r.start() <= '9' && r.end() >= '0');
-                let other = ranges.iter().any(|r| r.start() < '0' || r.end() > '9');
-                let newline = ranges.iter().any(|r| (r.start()..=r.end()).contains(&'\n'));
                 // ASCII ranges as they are; any non-ASCII character stands for every byte
                 // from 0x80 on.
                 let set = ranges.iter().fold(ByteSet::default(), |set, r| {
-                    let ascii = match (u8::try_from(r.start()), u8::try_from(r.end())) {
-                        (Ok(lo), Ok(hi)) if hi < 0x80 => ByteSet::range(lo, hi),
-                        (Ok(lo), _) if lo < 0x80 => ByteSet::range(lo, 0x7f),
+                    let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                    let ascii = match (u8::try_from(lo), u8::try_from(hi.min(0x7f))) {
+                        (Ok(lo), Ok(hi)) if lo < 0x80 => ByteSet::range(lo, hi),
                         _ => ByteSet::default(),
                     };
-                    let wide = if r.end() > '\x7f' {
+                    let wide = if hi > 0x7f {
                         ByteSet::range(0x80, 0xff)
                     } else {
                         ByteSet::default()
@@ -251,7 +249,7 @@ impl Shape {
                     set.union(ascii).union(wide)
                 });
                 // A non-ASCII character is several bytes; count it as up to four.
-                let mut s = Shape::byte_class(digit, other, newline, set);
+                let mut s = Shape::byte_class(set);
                 if ranges.iter().any(|r| r.end() > '\x7f') {
                     s.nodigit = s.nodigit.map(|_| 4);
                 }
