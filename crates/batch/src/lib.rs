@@ -196,7 +196,12 @@ impl Summary {
                 self.problems += f.problems.len() as u64;
                 self.residual += f.residual.len() as u64;
                 for h in &f.hits {
-                    *self.entities.entry(h.entity.clone()).or_default() += 1;
+                    match self.entities.get_mut(&*h.entity) {
+                        Some(n) => *n += 1,
+                        None => {
+                            self.entities.insert(h.entity.to_string(), 1);
+                        }
+                    }
                 }
             }
             Event::Failed { .. } => self.failed += 1,
@@ -447,8 +452,8 @@ impl<'a> Batch<'a> {
         let mut hits = Vec::new();
         let mut on = |f: &redactyl::Finding, line: usize| {
             hits.push(Hit {
-                entity: f.entity().to_string(),
-                rule: f.rule_id().to_string(),
+                entity: f.shared_entity().clone(),
+                rule: f.shared_rule_id().clone(),
                 score: f.score(),
                 start: f.start(),
                 end: f.end(),

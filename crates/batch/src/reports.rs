@@ -50,21 +50,21 @@ impl ExposureMap {
                 let file = self.by_file.entry(f.path.clone()).or_default();
                 file.shape = f.shape;
                 for h in &f.hits {
-                    *self.totals.entry(h.entity.clone()).or_default() += 1;
-                    *file.entities.entry(h.entity.clone()).or_default() += 1;
+                    *self.totals.entry(h.entity.to_string()).or_default() += 1;
+                    *file.entities.entry(h.entity.to_string()).or_default() += 1;
                     if let Some(field) = &h.field {
                         let g = generic_path(field);
                         *file
                             .fields
                             .entry(g.clone())
                             .or_default()
-                            .entry(h.entity.clone())
+                            .entry(h.entity.to_string())
                             .or_default() += 1;
                         *self
                             .by_field
                             .entry(g)
                             .or_default()
-                            .entry(h.entity.clone())
+                            .entry(h.entity.to_string())
                             .or_default() += 1;
                     }
                 }
@@ -184,8 +184,8 @@ impl Sarif {
         let Event::File(f) = e else { return };
         for h in &f.hits {
             self.rules
-                .entry(h.rule.clone())
-                .or_insert_with(|| h.entity.clone());
+                .entry(h.rule.to_string())
+                .or_insert_with(|| h.entity.to_string());
             let mut region = json!({
                 "startLine": h.line,
                 "byteOffset": h.start,
@@ -195,7 +195,7 @@ impl Sarif {
                 region["properties"] = json!({ "field": field });
             }
             self.results.push(json!({
-                "ruleId": h.rule,
+                "ruleId": &*h.rule,
                 "level": "warning",
                 "message": { "text": format!("{} found", h.entity) },
                 "locations": [{
@@ -204,7 +204,7 @@ impl Sarif {
                         "region": region,
                     }
                 }],
-                "properties": { "entity": h.entity, "score": (h.score * 1000.0).round() / 1000.0 },
+                "properties": { "entity": &*h.entity, "score": (h.score * 1000.0).round() / 1000.0 },
             }));
         }
     }

@@ -283,22 +283,38 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// A finding, as one JSON line: `{"type":"finding","path":...,` then these fields. The part
-/// up to the path is the same for every finding of a file and is written out once per file.
-#[derive(Serialize)]
-struct FindingFields<'a> {
-    entity: &'a str,
-    start: usize,
-    end: usize,
-    line: usize,
-    score: f32,
-    rule: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    record: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a str>,
+/// The fields of a finding's JSON line after its path, to the line's end: `,"entity":...,
+/// "start":...,"end":...,"line":...,"score":...,"rule":...`, then `record`, `field` and
+/// `value` when present. The part up to the path is the same for every finding of a file and
+/// is made once per file. Written directly rather than through a serialised struct: a scan
+/// with many findings spends a noticeable share of its time here.
+fn finding_fields(line: &mut Vec<u8>, h: &redactyl_formats::Hit) -> serde_json::Result<()> {
+    let number = |line: &mut Vec<u8>, key: &[u8], n: u64| {
+        line.extend_from_slice(key);
+        line.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    };
+    line.extend_from_slice(br#","entity":"#);
+    serde_json::to_writer(&mut *line, &*h.entity)?;
+    number(line, br#","start":"#, h.start as u64);
+    number(line, br#","end":"#, h.end as u64);
+    number(line, br#","line":"#, h.line as u64);
+    line.extend_from_slice(br#","score":"#);
+    serde_json::to_writer(&mut *line, &((h.score * 1000.0).round() / 1000.0))?;
+    line.extend_from_slice(br#","rule":"#);
+    serde_json::to_writer(&mut *line, &*h.rule)?;
+    if let Some(r) = h.record {
+        number(line, br#","record":"#, r);
+    }
+    if let Some(f) = &h.field {
+        line.extend_from_slice(br#","field":"#);
+        serde_json::to_writer(&mut *line, f)?;
+    }
+    if let Some(v) = &h.value {
+        line.extend_from_slice(br#","value":"#);
+        serde_json::to_writer(&mut *line, v)?;
+    }
+    line.extend_from_slice(b"}\n");
+    Ok(())
 }
 
 /// An error, refusal, skip or malformed part, as one JSON line.
@@ -342,30 +358,22 @@ fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
             if findings && !f.hits.is_empty() {
                 let mut head = br#"{"type":"finding","path":"#.to_vec();
                 serde_json::to_writer(&mut head, &f.path)?;
-                let mut fields = Vec::new();
+                let mut line = Vec::new();
                 for h in &f.hits {
-                    let rec = FindingFields {
-                        entity: &h.entity,
-                        start: h.start,
-                        end: h.end,
-                        line: h.line,
-                        score: (h.score * 1000.0).round() / 1000.0,
-                        rule: &h.rule,
-                        record: h.record,
-                        field: h.field.as_deref(),
-                        value: h.value.as_deref(),
-                    };
-                    fields.clear();
-                    serde_json::to_writer(&mut fields, &rec)?;
-                    // `{"entity":...}` continues the head: its brace becomes a comma.
-                    out.write_all(&head)?;
-                    out.write_all(b",")?;
-                    out.write_all(&fields[1..])?;
-                    out.write_all(b"\n")?;
+                    line.clear();
+                    line.extend_from_slice(&head);
+                    finding_fields(&mut line, h)?;
+                    out.write_all(&line)?;
                 }
             }
-            let residual = f.residual.iter().map(|h| ("residual", h.record, &h.entity));
-            let problems = f.problems.iter().map(|p| ("problem", p.record, &p.message));
+            let residual = f
+                .residual
+                .iter()
+                .map(|h| ("residual", h.record, &*h.entity));
+            let problems = f
+                .problems
+                .iter()
+                .map(|p| ("problem", p.record, p.message.as_str()));
             for (kind, record, reason) in residual.chain(problems) {
                 let line = NoticeLine {
                     kind,

@@ -386,7 +386,7 @@ impl Audit {
         let Some(audit) = &f.audit else { return };
         let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
         for h in &f.hits {
-            *counts.entry(h.entity.as_str()).or_default() += 1;
+            *counts.entry(&*h.entity).or_default() += 1;
         }
         let findings: Vec<serde_json::Value> = f
             .hits
@@ -394,7 +394,7 @@ impl Audit {
             .zip(&audit.fingerprints)
             .map(|(h, fp)| {
                 serde_json::json!({
-                    "entity": h.entity, "rule": h.rule, "start": h.start, "end": h.end,
+                    "entity": &*h.entity, "rule": &*h.rule, "start": h.start, "end": h.end,
                     "line": h.line, "record": h.record, "field": h.field, "fingerprint": fp,
                 })
             })

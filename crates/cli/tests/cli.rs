@@ -47,6 +47,37 @@ fn clean_input_exits_zero_with_a_summary() {
 }
 
 #[test]
+fn a_finding_line_has_its_keys_in_order() {
+    // Keys in the documented order, `record`, `field` and `value` only when they apply, and
+    // JSON escapes in the path and the value.
+    let p = temp(
+        "keys \"quoted\".jsonl",
+        b"{\"n\":1}\n{\"note\":\"mail \\\"jane.doe@example.com\\\" now\"}\n",
+    );
+    let out = run(&["scan", "--show-values", p.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first = stdout.lines().next().unwrap();
+    let score = &lines(&out)[0]["score"];
+    let path = serde_json::to_string(p.to_str().unwrap()).unwrap();
+    let expected = format!(
+        r#"{{"type":"finding","path":{path},"entity":"EMAIL_ADDRESS","start":24,"end":44,"line":2,"score":{score},"rule":"email","record":2,"field":"$.note","value":"jane.doe@example.com"}}"#
+    );
+    assert_eq!(first, expected);
+    assert!(score.as_f64().is_some_and(|s| s > 0.0 && s <= 1.0));
+    // Plain text: no record or field, and no value unless asked.
+    let out = run(&["scan", "-"], b"jane.doe@example.com");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let score = &lines(&out)[0]["score"];
+    assert_eq!(
+        stdout.lines().next().unwrap(),
+        format!(
+            r#"{{"type":"finding","path":"-","entity":"EMAIL_ADDRESS","start":0,"end":20,"line":1,"score":{score},"rule":"email"}}"#
+        )
+    );
+}
+
+#[test]
 fn findings_exit_one_without_raw_values() {
     let text = b"hi\nmail jane.doe@example.com or call (415) 555-0132\n";
     let out = run(&["scan"], text);

@@ -75,6 +75,14 @@ impl Finding {
     pub fn rule_id(&self) -> &str {
         &self.rule
     }
+    /// The entity type, shared with the engine (cloning it allocates nothing).
+    pub fn shared_entity(&self) -> &Arc<str> {
+        &self.entity
+    }
+    /// The rule id, shared with the engine (cloning it allocates nothing).
+    pub fn shared_rule_id(&self) -> &Arc<str> {
+        &self.rule
+    }
 
     /// The same finding at other offsets.
     pub(crate) fn moved(&self, start: usize, end: usize) -> Finding {

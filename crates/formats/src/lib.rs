@@ -30,6 +30,7 @@ mod subtitles;
 use redactyl::{Engine, Finding, Redactor, ScanOptions, Scratch};
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,10 +141,10 @@ impl Mode<'_> {
 /// One finding in a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
-    /// Entity type.
-    pub entity: String,
-    /// Rule id.
-    pub rule: String,
+    /// Entity type (shared with the engine's rule: hits of one rule hold one string).
+    pub entity: Arc<str>,
+    /// Rule id (shared the same way).
+    pub rule: Arc<str>,
     /// Score.
     pub score: f32,
     /// Byte offsets in the file (end exclusive). Inside an escaped JSON string or a quoted
@@ -342,8 +343,8 @@ pub fn process_with<'a>(
                 line_at = start;
             }
             hits.push(Hit {
-                entity: f.entity().to_string(),
-                rule: f.rule_id().to_string(),
+                entity: f.shared_entity().clone(),
+                rule: f.shared_rule_id().clone(),
                 score: f.score(),
                 start,
                 end: decoded.raw(f.end(), base),

@@ -65,14 +65,14 @@ fn json_keeps_its_shape_and_names_fields() {
     let fields: Vec<(&str, &str)> = done
         .hits
         .iter()
-        .map(|h| (h.field.as_deref().unwrap(), h.entity.as_str()))
+        .map(|h| (h.field.as_deref().unwrap(), &*h.entity))
         .collect();
     assert!(fields.contains(&("$.ticket.via.source.from.address", "EMAIL_ADDRESS")));
     assert!(fields.contains(&("$.ticket.comments[1].body", "US_SSN")));
     // Offsets point into the file, through escapes too.
     for h in &done.hits {
         let v = &TICKET[h.start..h.end];
-        if h.entity == "US_SSN" {
+        if &*h.entity == "US_SSN" {
             assert_eq!(v, "078-05-1123");
         }
     }
@@ -209,7 +209,7 @@ fn scan_mode_leaves_the_output_alone() {
     let done = process(Format::Json, TICKET.as_bytes(), &mut mode);
     assert!(matches!(done.output, std::borrow::Cow::Borrowed(_)));
     assert!(done.hits.len() >= 6, "{:?}", done.hits);
-    let ssn = done.hits.iter().find(|h| h.entity == "US_SSN").unwrap();
+    let ssn = done.hits.iter().find(|h| &*h.entity == "US_SSN").unwrap();
     assert_eq!(ssn.value.as_deref(), Some("078-05-1123"));
     assert_eq!(ssn.line, 8);
     // Scrub reports never carry values.
