@@ -490,6 +490,9 @@ pub struct Scratch {
     triggers: Vec<DigitTrigger>,
     /// Per gap between two digit groups of a cluster, the joiner sets joining them.
     gaps: Vec<u8>,
+    /// The values (0-9) of the current cluster's digits, group after group (filled on first
+    /// need, see `some_run_validates`).
+    values: Vec<u8>,
     /// Per rule: enabled in the current scan, and searched in it (itself or a rule sharing its
     /// search enabled).
     on: Vec<bool>,
@@ -497,9 +500,10 @@ pub struct Scratch {
     ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
     findings: Vec<Finding>,
-    /// Tests turn `Engine::penalised` off to check that it changes no finding.
+    /// Tests turn the checks that pass over windows (`Engine::penalised`,
+    /// `Engine::some_run_validates`) off, to check that they change no finding.
     #[cfg(test)]
-    search_penalised: bool,
+    search_all: bool,
 }
 
 impl fmt::Debug for Scratch {
@@ -815,6 +819,7 @@ impl Engine {
             chains: vec![Vec::new(); inner.joiners.len()],
             groups: Vec::new(),
             gaps: Vec::new(),
+            values: Vec::new(),
             triggers: Vec::new(),
             on: Vec::new(),
             searched: Vec::new(),
@@ -822,7 +827,7 @@ impl Engine {
             ctx: Vec::new(),
             findings: Vec::new(),
             #[cfg(test)]
-            search_penalised: false,
+            search_all: false,
         }
     }
 
@@ -1204,6 +1209,8 @@ impl Engine {
             // joined groups (see `run_totals`), each on first need.
             let mut built = 0u8;
             let mut sums: [Option<u64>; 8] = [None; 8];
+            // Whether `s.values` holds the cluster's digits.
+            let mut values = false;
             // Line bounds around the cluster (digit rules never match across lines), found
             // on first need.
             let mut line: Option<(usize, usize)> = None;
@@ -1350,6 +1357,19 @@ impl Engine {
                             continue;
                         }
                     }
+                    // Nothing to search for when no validator takes any span a match can have.
+                    if let Some(max) = t.max_digits.filter(|_| !cut) {
+                        if !values {
+                            values = true;
+                            s.values.clear();
+                            for &(a, b) in &s.groups {
+                                s.values.extend(hay[a..b].iter().map(|d| d - b'0'));
+                            }
+                        }
+                        if !self.some_run_validates(s, t, max) {
+                            continue;
+                        }
+                    }
                     // Each rule keeps one pending window; nearby windows of the same rule are
                     // searched in one call.
                     if let Some((pws, pwe)) = queue_window(&mut s.pending[r], ws, we, MERGE_SLACK) {
@@ -1404,7 +1424,7 @@ impl Engine {
         let inner = &*self.inner;
         let group = &inner.rules[r].group;
         #[cfg(test)]
-        if s.search_penalised {
+        if s.search_all {
             return false;
         }
         // Every match starts in `ws..we`, and after a word ending at `e` when `e <= ws` or
@@ -1434,6 +1454,59 @@ impl Engine {
             negative |= inner.negative_bits[w] & bit != 0 && e >= near && before(e);
         }
         negative
+    }
+
+    /// Whether the digits of some match trigger `t`'s search can find in the current cluster
+    /// (`s.groups`, `s.gaps`) pass the digit test of a validator of the rules sharing the
+    /// search (`Validator::digit_test`). A match of a trigger with `max_digits` (`max`) holds
+    /// whole digit groups (see `TriggerSpec::max_digits`): a run of groups joined in the
+    /// trigger's set with an allowed total. When the digits of no such run pass, every match
+    /// would be rejected, and the search is not needed. `true` when this cannot be told: a
+    /// rule without a digit test, or a value group (its validator sees part of the match).
+    #[inline(never)]
+    fn some_run_validates(&self, s: &Scratch, t: &DigitTrigger, max: usize) -> bool {
+        let inner = &*self.inner;
+        #[cfg(test)]
+        if s.search_all {
+            return true;
+        }
+        let rule = &inner.rules[t.rule as usize];
+        let mut tests: [fn(&[u8]) -> bool; 4] = [|_| true; 4];
+        let mut n = 0;
+        let members = std::iter::once(t.rule).chain(rule.followers.iter().copied());
+        for m in members.filter(|&m| s.on.get(m as usize).copied().unwrap_or(false)) {
+            let member = &inner.rules[m as usize];
+            let test = member.validator.and_then(Validator::digit_test);
+            match (test, tests.get_mut(n)) {
+                (Some(test), Some(slot)) if member.value_group.is_none() => *slot = test,
+                _ => return true,
+            }
+            n += 1;
+        }
+        let tests = &tests[..n];
+        let (groups, gaps) = (&s.groups, &s.gaps);
+        // The digits of groups `i..=j` are `values[from..from + total]`.
+        let mut from = 0;
+        for i in 0..groups.len() {
+            let mut total = 0;
+            for j in i..groups.len() {
+                if j > i && gaps[j - 1] >> t.joiners & 1 == 0 {
+                    break;
+                }
+                total += groups[j].1 - groups[j].0;
+                if total > max {
+                    break;
+                }
+                if total >= t.min {
+                    let digits = &s.values[from..from + total];
+                    if tests.iter().any(|test| test(digits)) {
+                        return true;
+                    }
+                }
+            }
+            from += groups[i].1 - groups[i].0;
+        }
+        false
     }
 
     /// Runs a digit-triggered rule over `ws..we`, unless it needs context and has none there.
@@ -2005,7 +2078,7 @@ triggers = [{ digits = 7 }]
         assert!(found(&format!("member{gap} M123456")).is_empty());
     }
 
-    /// The findings of a scan with the negative-word window check, and without it.
+    /// The findings of a scan with the checks that pass over windows, and without them.
     fn with_and_without_check(
         engine: &Engine,
         text: &str,
@@ -2016,7 +2089,7 @@ triggers = [{ digits = 7 }]
         let checked = engine
             .scan_with(&mut scratch, text.as_bytes(), &opts)
             .to_vec();
-        scratch.search_penalised = true;
+        scratch.search_all = true;
         let searched = engine
             .scan_with(&mut scratch, text.as_bytes(), &opts)
             .to_vec();
@@ -2041,10 +2114,11 @@ triggers = [{{ digits = {digits} }}]
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-        /// Skipping the searches of windows a negative word drops changes no finding, at any
-        /// threshold: labels, cue words and numbers in every order and distance.
+        /// Skipping the searches of windows a negative word drops, and of numbers no validator
+        /// takes, changes no finding, at any threshold: labels, cue words and numbers valid and
+        /// not, in every order and distance.
         #[test]
-        fn windows_dropped_for_negative_words_hold_no_finding(
+        fn windows_passed_over_hold_no_finding(
             pieces in proptest::collection::vec(proptest::sample::select(vec![
                 "ref ", "order ", "invoice no. ", "tracking ", "#", "build ", "po ", "(ref ",
                 "call me on ", "phone ", "tfn ", "tax file number ", "medicare ", "card ",
@@ -2052,7 +2126,10 @@ triggers = [{{ digits = {digits} }}]
                 "415-555-0132", "(415) 555 0132", "+44 20 7946 0958", "876 543 210",
                 "876543210", "2123 45670 1", "4111 1111 1111 1111", "078-05-1120",
                 "021000021", "9400 1306 5809", "12", "2024-03-15", " ", "  ", "12 34 56 ",
-                "7 8 9 0 ", "1.5 ",
+                "7 8 9 0 ", "1.5 ", "3123 4567 8909", "400123456787", "111.444.777-35",
+                "11144477735", "401-023-2137", "943 476 5919", "130-692-544", "258 933 688",
+                "490154203237518", "49-015420-323751-8", "12345678903", "2123456701",
+                "5513844408241487", "371449635398431", "4111-1111-1111-1112", "-", ".", "/",
             ]), 0..24),
             min in proptest::sample::select(vec![0.0f32, 0.05, 0.3, 0.5, 0.7]),
         ) {

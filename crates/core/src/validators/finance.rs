@@ -1,7 +1,7 @@
 //! Payment cards, bank accounts and crypto addresses.
 
 use super::checksum::{base58_decode, bech32_polymod, luhn, mod97};
-use super::{after, before, groups, same_case_letters, Digits, Verdict};
+use super::{after, all_same, before, groups, number, same_case_letters, Digits, Verdict};
 use sha2::{Digest, Sha256};
 use sha3::Keccak256;
 
@@ -44,24 +44,28 @@ pub(super) fn credit_card(hay: &[u8], start: usize, end: usize) -> Option<Verdic
     }
     let d = Digits::of(m)?;
     let s = d.as_slice();
-    if !(12..=19).contains(&s.len()) || d.all_same() || !luhn(s) {
+    if !card_digits(s) {
         return None;
     }
-    // Short numbers (12-14 digits) are rarer cards and more often other ids: they need a
-    // known issuer. A 15-19 digit Luhn number outside the ranges we know may still be a card
-    // (issuer tables change): it is kept at a score that needs context.
-    let score = if card_lengths(s).contains(&s.len()) {
-        if s.len() < 15 {
-            Some(0.4)
-        } else {
-            None
-        }
-    } else if s.len() >= 15 {
+    let score = if !card_lengths(s).contains(&s.len()) {
         Some(0.35)
+    } else if s.len() < 15 {
+        Some(0.4)
     } else {
-        return None;
+        None
     };
     Some(Verdict { start, end, score })
+}
+
+/// The digits of a card number: 12-19 of them, not one repeated, Luhn. Short numbers (12-14
+/// digits) are rarer cards and more often other ids: they need a known issuer using that
+/// length. A 15-19 digit Luhn number outside the ranges we know may still be a card (issuer
+/// tables change): `credit_card` keeps it at a score that needs context.
+pub(super) fn card_digits(s: &[u8]) -> bool {
+    (12..=19).contains(&s.len())
+        && !all_same(s)
+        && luhn(s)
+        && (s.len() >= 15 || card_lengths(s).contains(&s.len()))
 }
 
 /// ISO 13616 IBAN lengths by country code.
@@ -223,13 +227,21 @@ pub(super) fn aba_routing(hay: &[u8], start: usize, end: usize) -> Option<Verdic
         return None;
     }
     let d = Digits::of(m)?;
-    let s = d.as_slice();
-    if d.len() != 9 || d.all_same() {
-        return None;
+    aba_digits(d.as_slice()).then_some(Verdict {
+        start,
+        end,
+        score: if g.bare() { Some(0.3) } else { None },
+    })
+}
+
+/// The digits of an ABA routing number: nine, not one repeated, a Federal Reserve prefix and
+/// the 3-7-1 weighted checksum.
+pub(super) fn aba_digits(s: &[u8]) -> bool {
+    if s.len() != 9 || all_same(s) {
+        return false;
     }
-    let prefix = d.num(0..2);
-    if !matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80) {
-        return None;
+    if !matches!(number(s, 0..2), 0..=12 | 21..=32 | 61..=72 | 80) {
+        return false;
     }
     const W: [u32; 3] = [3, 7, 1];
     let sum: u32 = s
@@ -237,11 +249,7 @@ pub(super) fn aba_routing(hay: &[u8], start: usize, end: usize) -> Option<Verdic
         .enumerate()
         .map(|(i, &x)| u32::from(x) * W[i % 3])
         .sum();
-    (sum % 10 == 0).then_some(Verdict {
-        start,
-        end,
-        score: if g.bare() { Some(0.3) } else { None },
-    })
+    sum % 10 == 0
 }
 
 pub(super) fn bitcoin(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {

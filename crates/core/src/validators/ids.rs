@@ -1,7 +1,7 @@
 //! Government and personal identifiers.
 
 use super::checksum::{iso7064_mod11_10, luhn, verhoeff};
-use super::{groups, same_case_letters, Digits, Verdict};
+use super::{all_same, groups, number, same_case_letters, Digits, Verdict};
 
 /// Score for a 9-digit number written without the usual grouping: only context makes it one.
 const BARE: f32 = 0.3;
@@ -29,39 +29,42 @@ pub(super) fn us_ssn(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let m = &hay[start..end];
     let layout = ssn_layout(m)?;
     let d = Digits::of(m)?;
-    if d.len() != 9 || d.all_same() {
-        return None;
-    }
-    let (area, group, serial) = (d.num(0..3), d.num(3..5), d.num(5..9));
-    if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
-        return None;
-    }
-    // Numbers published in advertising or used as examples, never valid for a person.
-    const INVALID: [u64; 4] = [78_051_120, 219_099_999, 457_555_462, 123_456_789];
-    if INVALID.contains(&d.num(0..9)) {
-        return None;
-    }
-    Some(Verdict {
+    ssn_digits(d.as_slice()).then_some(Verdict {
         start,
         end,
         score: layout,
     })
 }
 
+/// The digits of an SSN: nine, not one repeated, an area other than 000, 666 and 9xx, a group
+/// and serial other than zero, and not a number published as an example.
+pub(super) fn ssn_digits(s: &[u8]) -> bool {
+    if s.len() != 9 || all_same(s) {
+        return false;
+    }
+    let (area, group, serial) = (number(s, 0..3), number(s, 3..5), number(s, 5..9));
+    if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
+        return false;
+    }
+    // Numbers published in advertising or used as examples, never valid for a person.
+    const INVALID: [u64; 4] = [78_051_120, 219_099_999, 457_555_462, 123_456_789];
+    !INVALID.contains(&number(s, 0..9))
+}
+
 pub(super) fn us_itin(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let m = &hay[start..end];
     let layout = ssn_layout(m)?;
     let d = Digits::of(m)?;
-    if d.len() != 9 || d.as_slice()[0] != 9 {
-        return None;
-    }
-    let group = d.num(3..5);
-    let ok = matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
-    ok.then_some(Verdict {
+    itin_digits(d.as_slice()).then_some(Verdict {
         start,
         end,
         score: layout,
     })
+}
+
+/// The digits of an ITIN: nine, a 9xx area and a group in the IRS ranges.
+pub(super) fn itin_digits(s: &[u8]) -> bool {
+    s.len() == 9 && s[0] == 9 && matches!(number(s, 3..5), 50..=65 | 70..=88 | 90..=92 | 94..=99)
 }
 
 /// Upper-cased alphanumerics of a short match, on the stack.
@@ -106,10 +109,18 @@ pub(super) fn uk_nhs(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         return None;
     }
     let d = Digits::of(m)?;
-    if d.len() != 10 || d.all_same() {
-        return None;
+    nhs_digits(d.as_slice()).then_some(Verdict {
+        start,
+        end,
+        score: None,
+    })
+}
+
+/// The digits of an NHS number: ten, not one repeated, the mod-11 weighted check digit.
+pub(super) fn nhs_digits(s: &[u8]) -> bool {
+    if s.len() != 10 || all_same(s) {
+        return false;
     }
-    let s = d.as_slice();
     let sum: u32 = s[..9]
         .iter()
         .enumerate()
@@ -117,14 +128,10 @@ pub(super) fn uk_nhs(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         .sum();
     let check = match 11 - sum % 11 {
         11 => 0,
-        10 => return None,
+        10 => return false,
         c => c,
     };
-    (check == u32::from(s[9])).then_some(Verdict {
-        start,
-        end,
-        score: None,
-    })
+    check == u32::from(s[9])
 }
 
 pub(super) fn ca_sin(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -138,11 +145,12 @@ pub(super) fn ca_sin(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         return None;
     };
     let d = Digits::of(m)?;
-    let s = d.as_slice();
-    if d.len() != 9 || d.all_same() || s[0] == 0 || s[0] == 8 || !luhn(s) {
-        return None;
-    }
-    Some(Verdict { start, end, score })
+    sin_digits(d.as_slice()).then_some(Verdict { start, end, score })
+}
+
+/// The digits of a SIN: nine, not one repeated, not starting with 0 or 8, Luhn.
+pub(super) fn sin_digits(s: &[u8]) -> bool {
+    s.len() == 9 && !all_same(s) && s[0] != 0 && s[0] != 8 && luhn(s)
 }
 
 const NIF_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
@@ -237,15 +245,13 @@ pub(super) fn in_aadhaar(hay: &[u8], start: usize, end: usize) -> Option<Verdict
         return None;
     };
     let d = Digits::of(m)?;
-    let s = d.as_slice();
-    if d.len() != 12 || s[0] < 2 || d.all_same() || !verhoeff(s) {
-        return None;
-    }
-    // A palindrome is not issued.
-    if s.iter().eq(s.iter().rev()) {
-        return None;
-    }
-    Some(Verdict { start, end, score })
+    aadhaar_digits(d.as_slice()).then_some(Verdict { start, end, score })
+}
+
+/// The digits of an Aadhaar number: twelve, the first 2-9, not one repeated, the Verhoeff check
+/// digit, and no palindrome (none is issued).
+pub(super) fn aadhaar_digits(s: &[u8]) -> bool {
+    s.len() == 12 && s[0] >= 2 && !all_same(s) && verhoeff(s) && !s.iter().eq(s.iter().rev())
 }
 
 pub(super) fn in_pan(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -280,25 +286,22 @@ pub(super) fn au_tfn(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         return None;
     }
     let d = Digits::of(m)?;
-    let weights: &[u32] = match d.len() {
-        9 => &[1, 4, 3, 7, 5, 8, 6, 9, 10],
-        8 => &[10, 7, 8, 4, 6, 3, 5, 1],
-        _ => return None,
-    };
-    if d.all_same() {
-        return None;
-    }
-    let sum: u32 = d
-        .as_slice()
-        .iter()
-        .zip(weights)
-        .map(|(&x, w)| u32::from(x) * w)
-        .sum();
-    (sum % 11 == 0).then_some(Verdict {
+    tfn_digits(d.as_slice()).then_some(Verdict {
         start,
         end,
         score: if g.bare() { Some(BARE) } else { None },
     })
+}
+
+/// The digits of a TFN: eight or nine, not one repeated, the weighted mod-11 checksum.
+pub(super) fn tfn_digits(s: &[u8]) -> bool {
+    let weights: &[u32] = match s.len() {
+        9 => &[1, 4, 3, 7, 5, 8, 6, 9, 10],
+        8 => &[10, 7, 8, 4, 6, 3, 5, 1],
+        _ => return false,
+    };
+    let sum: u32 = s.iter().zip(weights).map(|(&x, w)| u32::from(x) * w).sum();
+    !all_same(s) && sum % 11 == 0
 }
 
 pub(super) fn au_medicare(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -308,17 +311,22 @@ pub(super) fn au_medicare(hay: &[u8], start: usize, end: usize) -> Option<Verdic
         return None;
     }
     let d = Digits::of(m)?;
-    let s = d.as_slice();
-    if !(10..=11).contains(&d.len()) || !(2..=6).contains(&s[0]) {
-        return None;
-    }
-    const W: [u32; 8] = [1, 3, 7, 9, 1, 3, 7, 9];
-    let sum: u32 = s[..8].iter().zip(W).map(|(&x, w)| u32::from(x) * w).sum();
-    (sum % 10 == u32::from(s[8]) && s[9] != 0).then_some(Verdict {
+    medicare_digits(d.as_slice()).then_some(Verdict {
         start,
         end,
         score: if g.bare() { Some(0.4) } else { None },
     })
+}
+
+/// The digits of a Medicare number: ten or eleven, the first 2-6, the weighted check digit
+/// ninth and an issue number other than 0 tenth.
+pub(super) fn medicare_digits(s: &[u8]) -> bool {
+    if !(10..=11).contains(&s.len()) || !(2..=6).contains(&s[0]) {
+        return false;
+    }
+    const W: [u32; 8] = [1, 3, 7, 9, 1, 3, 7, 9];
+    let sum: u32 = s[..8].iter().zip(W).map(|(&x, w)| u32::from(x) * w).sum();
+    sum % 10 == u32::from(s[8]) && s[9] != 0
 }
 
 pub(super) fn sg_nric(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -377,9 +385,17 @@ pub(super) fn br_cpf(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         return None;
     }
     let d = Digits::of(m)?;
-    let s = d.as_slice();
-    if d.len() != 11 || d.all_same() {
-        return None;
+    cpf_digits(d.as_slice()).then_some(Verdict {
+        start,
+        end,
+        score: if formatted { None } else { Some(BARE) },
+    })
+}
+
+/// The digits of a CPF: eleven, not one repeated, two mod-11 check digits.
+pub(super) fn cpf_digits(s: &[u8]) -> bool {
+    if s.len() != 11 || all_same(s) {
+        return false;
     }
     let check = |n: usize| {
         let sum: u32 = s[..n]
@@ -394,11 +410,7 @@ pub(super) fn br_cpf(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
             r
         }
     };
-    (check(9) == u32::from(s[9]) && check(10) == u32::from(s[10])).then_some(Verdict {
-        start,
-        end,
-        score: if formatted { None } else { Some(BARE) },
-    })
+    check(9) == u32::from(s[9]) && check(10) == u32::from(s[10])
 }
 
 pub(super) fn de_tax_id(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -408,9 +420,18 @@ pub(super) fn de_tax_id(hay: &[u8], start: usize, end: usize) -> Option<Verdict>
         return None;
     }
     let d = Digits::of(m)?;
-    let s = d.as_slice();
-    if d.len() != 11 || s[0] == 0 {
-        return None;
+    de_tax_id_digits(d.as_slice()).then_some(Verdict {
+        start,
+        end,
+        score: None,
+    })
+}
+
+/// The digits of a Steuer-IdNr: eleven, the first not 0, the repetition rule and the ISO 7064
+/// MOD 11,10 check digit.
+pub(super) fn de_tax_id_digits(s: &[u8]) -> bool {
+    if s.len() != 11 || s[0] == 0 {
+        return false;
     }
     // In the first ten digits at most one digit repeats (twice, or three times but never
     // three in a row); issued numbers have exactly one, early test numbers none.
@@ -421,17 +442,13 @@ pub(super) fn de_tax_id(hay: &[u8], start: usize, end: usize) -> Option<Verdict>
     let mut repeated = (0..10u8).filter(|&i| counts[usize::from(i)] > 1);
     if let Some(r) = repeated.next() {
         if repeated.next().is_some() || counts[usize::from(r)] > 3 {
-            return None;
+            return false;
         }
         if s[..10].windows(3).any(|w| w.iter().all(|&x| x == r)) {
-            return None;
+            return false;
         }
     }
-    iso7064_mod11_10(s).then_some(Verdict {
-        start,
-        end,
-        score: None,
-    })
+    iso7064_mod11_10(s)
 }
 
 pub(super) fn fr_nir(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -496,10 +513,13 @@ pub(super) fn us_passport(hay: &[u8], start: usize, end: usize) -> Option<Verdic
 
 pub(super) fn us_bank_account(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let d = Digits::of(&hay[start..end])?;
-    if !(8..=17).contains(&d.len()) || d.all_same() {
-        return None;
-    }
+    bank_account_digits(d.as_slice()).then_some(())?;
     Verdict::keep(start, end)
+}
+
+/// The digits of a US bank account number: 8-17, not one repeated.
+pub(super) fn bank_account_digits(s: &[u8]) -> bool {
+    (8..=17).contains(&s.len()) && !all_same(s)
 }
 
 pub(super) fn us_driver_license(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
@@ -520,7 +540,7 @@ pub(super) fn imei(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         return None;
     }
     let d = Digits::of(m)?;
-    if d.len() != 15 || d.all_same() || !luhn(d.as_slice()) {
+    if !imei_digits(d.as_slice()) {
         return None;
     }
     Some(Verdict {
@@ -528,6 +548,11 @@ pub(super) fn imei(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
         end,
         score: if g.bare() { Some(BARE) } else { None },
     })
+}
+
+/// The digits of an IMEI: fifteen, not one repeated, Luhn.
+pub(super) fn imei_digits(s: &[u8]) -> bool {
+    s.len() == 15 && !all_same(s) && luhn(s)
 }
 
 #[cfg(test)]

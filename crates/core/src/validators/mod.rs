@@ -159,6 +159,32 @@ fn luhn_only(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     Verdict::keep(start, end)
 }
 
+impl Validator {
+    /// The test this validator applies to the digits of every match it keeps (their values,
+    /// 0-9, in order), for validators whose matches are numbers: it rejects any match whose
+    /// digits fail it, whatever its layout. The engine uses it to pass over numbers no rule
+    /// could keep before searching for them. `None`: no such test.
+    pub(crate) fn digit_test(self) -> Option<fn(&[u8]) -> bool> {
+        Some(match self {
+            Validator::Luhn => checksum::luhn,
+            Validator::CreditCard => finance::card_digits,
+            Validator::AbaRouting => finance::aba_digits,
+            Validator::UsBankAccount => ids::bank_account_digits,
+            Validator::UsSsn => ids::ssn_digits,
+            Validator::UsItin => ids::itin_digits,
+            Validator::UkNhs => ids::nhs_digits,
+            Validator::CaSin => ids::sin_digits,
+            Validator::InAadhaar => ids::aadhaar_digits,
+            Validator::AuTfn => ids::tfn_digits,
+            Validator::AuMedicare => ids::medicare_digits,
+            Validator::BrCpf => ids::cpf_digits,
+            Validator::DeTaxId => ids::de_tax_id_digits,
+            Validator::Imei => ids::imei_digits,
+            _ => return None,
+        })
+    }
+}
+
 /// A validator name that is not one of the built-ins.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownValidator(pub String);
@@ -201,18 +227,24 @@ impl Digits {
 
     /// The number formed by digits `range` (at most 18 digits).
     pub(crate) fn num(&self, range: std::ops::Range<usize>) -> u64 {
-        self.as_slice()
-            .get(range)
-            .unwrap_or(&[])
-            .iter()
-            .fold(0u64, |acc, &d| {
-                acc.saturating_mul(10).saturating_add(u64::from(d))
-            })
+        number(self.as_slice(), range)
     }
 
     pub(crate) fn all_same(&self) -> bool {
-        self.as_slice().windows(2).all(|w| w[0] == w[1])
+        all_same(self.as_slice())
     }
+}
+
+/// The number formed by the digit values `range` of `s` (at most 18 digits).
+pub(crate) fn number(s: &[u8], range: std::ops::Range<usize>) -> u64 {
+    s.get(range).unwrap_or(&[]).iter().fold(0u64, |acc, &d| {
+        acc.saturating_mul(10).saturating_add(u64::from(d))
+    })
+}
+
+/// Whether the digit values `s` are one digit repeated.
+pub(crate) fn all_same(s: &[u8]) -> bool {
+    s.windows(2).all(|w| w[0] == w[1])
 }
 
 /// How the non-alphanumeric bytes of a match are laid out.
@@ -285,4 +317,102 @@ pub(crate) fn before(hay: &[u8], start: usize) -> Option<u8> {
 /// The byte at `end`, if any.
 pub(crate) fn after(hay: &[u8], end: usize) -> Option<u8> {
     hay.get(end).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Group lengths of the layouts the number validators know, and some they do not.
+    const LAYOUTS: &[&[usize]] = &[
+        &[3, 2, 4],
+        &[3, 6],
+        &[5, 4],
+        &[3, 3, 3],
+        &[3, 3, 2],
+        &[3, 3, 4],
+        &[4, 4, 1],
+        &[4, 5, 1],
+        &[4, 5, 1, 1],
+        &[4, 4, 4],
+        &[2, 3, 3, 3],
+        &[3, 3, 3, 2],
+        &[2, 6, 6, 1],
+        &[4, 6, 5],
+        &[4, 6, 4],
+        &[4, 4, 4, 4],
+        &[4, 4, 4, 4, 3],
+        &[2, 2, 2, 2],
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// A validator's digit test holds for the digits of every match it keeps, in any layout
+        /// (the engine skips searches for numbers whose digits fail it).
+        #[test]
+        fn kept_numbers_pass_their_digit_test(
+            layout in proptest::sample::select(LAYOUTS),
+            bare in any::<bool>(),
+            values in proptest::collection::vec(0u8..10, 19),
+            sep in proptest::sample::select(vec![" ", "-", ".", "/"]),
+        ) {
+            let len: usize = layout.iter().sum();
+            let digits = &values[..len];
+            let mut text = String::from("no. ");
+            let start = text.len();
+            let mut at = 0;
+            for (k, &g) in layout.iter().enumerate() {
+                if k > 0 && !bare {
+                    text.push_str(sep);
+                }
+                text.extend(digits[at..at + g].iter().map(|&d| char::from(b'0' + d)));
+                at += g;
+            }
+            let end = text.len();
+            text.push_str(" today");
+            for v in Validator::ALL {
+                if let Some(test) = v.digit_test() {
+                    if v.check(text.as_bytes(), start, end).is_some() {
+                        prop_assert!(test(digits), "{} keeps {:?}", v.name(), &text[start..end]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digit_tests_take_valid_numbers_and_turn_down_near_misses() {
+        let values = |s: &str| -> Vec<u8> { s.bytes().map(|b| b - b'0').collect() };
+        let cases = [
+            (
+                Validator::CreditCard,
+                "4111111111111111",
+                "4111111111111112",
+            ),
+            (Validator::AbaRouting, "021000021", "021000022"),
+            (Validator::UsSsn, "078051121", "666051121"),
+            (Validator::UsItin, "912701234", "912691234"),
+            (Validator::UkNhs, "4010232137", "4010232138"),
+            (Validator::CaSin, "130692544", "130692545"),
+            (Validator::InAadhaar, "312345678909", "312345678908"),
+            (Validator::AuTfn, "876543210", "876543211"),
+            (Validator::AuMedicare, "2123456701", "2123456700"),
+            (Validator::BrCpf, "11144477735", "11144477736"),
+            (Validator::DeTaxId, "12345678903", "12345678904"),
+            (Validator::Imei, "490154203237518", "490154203237519"),
+            (Validator::UsBankAccount, "12345678", "11111111"),
+            (Validator::Luhn, "79927398713", "79927398710"),
+        ];
+        for (v, valid, invalid) in cases {
+            let test = v.digit_test().unwrap();
+            assert!(test(&values(valid)), "{} {valid}", v.name());
+            assert!(!test(&values(invalid)), "{} {invalid}", v.name());
+            assert!(
+                v.check(valid.as_bytes(), 0, valid.len()).is_some(),
+                "{valid}"
+            );
+        }
+        assert!(Validator::Phone.digit_test().is_none());
+    }
 }
