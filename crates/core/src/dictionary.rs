@@ -20,6 +20,7 @@
 //! [`Starts`]); the automaton is walked, anchored, only from the rest. An unanchored automaton
 //! walked over every byte would cost a chain of dependent table loads per byte.
 
+use crate::bytemask::{self, block_at, padded};
 use crate::error::{BuildError, BuildErrorKind};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::Anchored;
@@ -219,44 +220,20 @@ impl Starts {
     }
 
     /// Per byte of `chunk`, one bit per class (see [`Classes`]).
-    fn classify(&self, chunk: &[u8; 64]) -> Classes {
-        let mut class = [0u8; 64];
-        let upper = |b: u8| b.wrapping_sub(b'A') < 26;
-        let lower = |b: u8| b.wrapping_sub(b'a') < 26;
-        let digit = |b: u8| b.wrapping_sub(b'0') < 10;
-        let classes = |b: u8, lead: bool| {
-            let alnum = u8::from(digit(b) | upper(b) | lower(b));
-            alnum | u8::from(lead) << 1 | u8::from(upper(b)) << 2 | u8::from(lower(b)) << 3
+    fn classify(&self, chunk: &bytemask::Block) -> Classes {
+        let words = bytemask::words(chunk);
+        let alnum = words.digit | words.upper | words.lower;
+        let lead = match &self.few_leads {
+            Some(leads) => bytemask::any_of(chunk, leads),
+            None => (0..64).fold(0u64, |m, k| {
+                m | u64::from(self.lead[usize::from(chunk[k])]) << k
+            }),
         };
-        // One loop per way of telling lead bytes, each simple enough to vectorise.
-        match &self.few_leads {
-            Some(l) => {
-                for (c, &b) in class.iter_mut().zip(chunk) {
-                    let lead = (b == l[0]) | (b == l[1]) | (b == l[2]) | (b == l[3]);
-                    *c = classes(b, lead | (b == l[4]) | (b == l[5]));
-                }
-            }
-            None => {
-                for (c, &b) in class.iter_mut().zip(chunk) {
-                    *c = classes(b, self.lead[usize::from(b)]);
-                }
-            }
-        }
-        // Eight class bytes at a time into eight bits: the multiply moves bit 0 of byte k to
-        // bit 56 + k.
-        let mut masks = [0u64; 4];
-        for (k, eight) in class.chunks_exact(8).enumerate() {
-            let x = u64::from_le_bytes(eight.try_into().unwrap_or_default());
-            for (bit, mask) in masks.iter_mut().enumerate() {
-                let ones = (x >> bit) & 0x0101_0101_0101_0101;
-                *mask |= ones.wrapping_mul(0x0102_0408_1020_4080) >> 56 << (8 * k);
-            }
-        }
         Classes {
-            alnum: masks[0],
-            lead: masks[1] & !masks[0],
-            upper: masks[2],
-            lower: masks[3],
+            alnum,
+            lead: lead & !alnum,
+            upper: words.upper,
+            lower: words.lower,
         }
     }
 }
@@ -269,24 +246,6 @@ struct Classes {
     lead: u64,
     upper: u64,
     lower: u64,
-}
-
-/// The `N` bytes of `hay` from `at`, zeros past its end.
-fn padded<const N: usize>(hay: &[u8], at: usize) -> [u8; N] {
-    match hay.get(at..at + N) {
-        Some(c) => c.try_into().unwrap_or([0; N]),
-        None => {
-            let mut c = [0u8; N];
-            let rest = hay.get(at..).unwrap_or_default();
-            c[..rest.len()].copy_from_slice(rest);
-            c
-        }
-    }
-}
-
-/// The 64 bytes of `hay` from `at`, zeros past its end.
-fn chunk_at(hay: &[u8], at: usize) -> [u8; 64] {
-    padded(hay, at)
 }
 
 /// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
@@ -303,14 +262,14 @@ impl CompiledDictionary {
         let starts = &self.starts;
         // Bit 0: the last byte of the chunk before is a letter or digit, or a lower-case letter.
         let (mut prev_alnum, mut prev_lower) = (0u64, 0u64);
-        let mut this = starts.classify(&chunk_at(hay, 0));
+        let mut this = starts.classify(&block_at(hay, 0));
         let mut base = 0;
         // Entries do not overlap: a place inside the last one found is passed over ("number"
         // inside "order number").
         let mut free = 0;
         while base < hay.len() {
             // The next chunk's letters and digits: a word may run on into it.
-            let next = starts.classify(&chunk_at(hay, base + 64));
+            let next = starts.classify(&block_at(hay, base + 64));
             let word_starts = this.alnum & !(this.alnum << 1 | prev_alnum);
             // Words run together in camel case start again at an upper-case letter after a
             // lower-case one ("dateOfBirth", "accessToken").

@@ -594,28 +594,17 @@ pub struct ExampleFailure {
 
 /// The first ASCII digit at or after `from`.
 pub(crate) fn find_digit(h: &[u8], from: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let rest = h.get(from..)?;
-    let mut chunks = rest.chunks_exact(8);
-    let mut base = from;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // A byte is a digit when (b ^ '0') < 10: detect any byte below 10 in the word.
-        let t = w ^ (LO * 0x30);
-        let hit = t.wrapping_sub(LO * 10) & !t & HI;
-        if hit != 0 {
-            if let Some(i) = c.iter().position(u8::is_ascii_digit) {
-                return Some(base + i);
-            }
+    let mut at = from;
+    while at < h.len() {
+        let block = crate::bytemask::block_at(h, at);
+        let digits = crate::bytemask::range(&block, b'0', b'9');
+        if digits != 0 {
+            let i = at + digits.trailing_zeros() as usize;
+            return (i < h.len()).then_some(i);
         }
-        base += 8;
+        at += 64;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|i| base + i)
+    None
 }
 
 /// The candidates kept from a run of overlapping ones, in start order: taken in order of

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 mod address;
+mod bytemask;
 mod compile;
 mod dictionary;
 mod engine;
