@@ -15,10 +15,12 @@ use redactyl::{Engine, EngineBuilder, ScanOptions};
 use redactyl_batch::reports::{ExposureMap, Sarif};
 use redactyl_batch::{Batch, Event, Input, Task};
 use redactyl_eval::{Corpus, Evaluator, Report};
+use redactyl_formats::Hit;
 use serde::Serialize;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -283,25 +285,65 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The JSON text of what repeats across a file's findings: per rule, its entity and id (as
+/// `"entity":"...",` and `"rule":"..."`), and per score, the score. Made once each.
+#[derive(Default)]
+struct Repeated {
+    /// By rule id (the engine's shared string: compared by address), the two pieces.
+    rules: Vec<(Arc<str>, Vec<u8>, Vec<u8>)>,
+    /// By score (its bits), its text.
+    scores: Vec<(u32, Vec<u8>)>,
+}
+
+impl Repeated {
+    /// The index in `rules` of `h`'s rule, added if new.
+    fn rule(&mut self, h: &Hit) -> serde_json::Result<usize> {
+        if let Some(k) = self
+            .rules
+            .iter()
+            .position(|(r, ..)| Arc::ptr_eq(r, &h.rule))
+        {
+            return Ok(k);
+        }
+        let entity = serde_json::to_vec(&*h.entity)?;
+        let rule = serde_json::to_vec(&*h.rule)?;
+        self.rules.push((h.rule.clone(), entity, rule));
+        Ok(self.rules.len() - 1)
+    }
+
+    /// The index in `scores` of `score`, added if new (written rounded to three decimals).
+    fn score(&mut self, score: f32) -> serde_json::Result<usize> {
+        let bits = score.to_bits();
+        if let Some(k) = self.scores.iter().position(|&(b, _)| b == bits) {
+            return Ok(k);
+        }
+        let rounded = (score * 1000.0).round() / 1000.0;
+        self.scores.push((bits, serde_json::to_vec(&rounded)?));
+        Ok(self.scores.len() - 1)
+    }
+}
+
 /// The fields of a finding's JSON line after its path, to the line's end: `,"entity":...,
 /// "start":...,"end":...,"line":...,"score":...,"rule":...`, then `record`, `field` and
 /// `value` when present. The part up to the path is the same for every finding of a file and
 /// is made once per file. Written directly rather than through a serialised struct: a scan
 /// with many findings spends a noticeable share of its time here.
-fn finding_fields(line: &mut Vec<u8>, h: &redactyl_formats::Hit) -> serde_json::Result<()> {
+fn finding_fields(line: &mut Vec<u8>, h: &Hit, repeated: &mut Repeated) -> serde_json::Result<()> {
     let number = |line: &mut Vec<u8>, key: &[u8], n: u64| {
         line.extend_from_slice(key);
         line.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     };
+    let (r, k) = (repeated.rule(h)?, repeated.score(h.score)?);
+    let (_, entity, rule) = &repeated.rules[r];
     line.extend_from_slice(br#","entity":"#);
-    serde_json::to_writer(&mut *line, &*h.entity)?;
+    line.extend_from_slice(entity);
     number(line, br#","start":"#, h.start as u64);
     number(line, br#","end":"#, h.end as u64);
     number(line, br#","line":"#, h.line as u64);
     line.extend_from_slice(br#","score":"#);
-    serde_json::to_writer(&mut *line, &((h.score * 1000.0).round() / 1000.0))?;
+    line.extend_from_slice(&repeated.scores[k].1);
     line.extend_from_slice(br#","rule":"#);
-    serde_json::to_writer(&mut *line, &*h.rule)?;
+    line.extend_from_slice(rule);
     if let Some(r) = h.record {
         number(line, br#","record":"#, r);
     }
@@ -359,10 +401,11 @@ fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
                 let mut head = br#"{"type":"finding","path":"#.to_vec();
                 serde_json::to_writer(&mut head, &f.path)?;
                 let mut line = Vec::new();
+                let mut repeated = Repeated::default();
                 for h in &f.hits {
                     line.clear();
                     line.extend_from_slice(&head);
-                    finding_fields(&mut line, h)?;
+                    finding_fields(&mut line, h, &mut repeated)?;
                     out.write_all(&line)?;
                 }
             }
