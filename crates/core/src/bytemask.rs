@@ -66,7 +66,7 @@ mod imp {
     }
 
     #[inline(always)]
-    pub(super) fn any_of(block: &Block, bytes: &[u8; 6]) -> u64 {
+    pub(super) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
         let wanted = bytes.map(|b| set_splat_i8_m128i(b as i8));
         gather(lanes(block), |lane| {
             wanted.iter().fold(zeroed_m128i(), |hit, &w| {
@@ -103,7 +103,7 @@ mod portable {
         gather(block, |b| (lo..=hi).contains(&b))
     }
 
-    pub(super) fn any_of(block: &Block, bytes: &[u8; 6]) -> u64 {
+    pub(super) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
         gather(block, |b| bytes.contains(&b))
     }
 
@@ -135,7 +135,7 @@ pub(crate) fn range(block: &Block, lo: u8, hi: u8) -> u64 {
 
 /// Bytes of `block` equal to one of `bytes`.
 #[inline]
-pub(crate) fn any_of(block: &Block, bytes: &[u8; 6]) -> u64 {
+pub(crate) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
     imp::any_of(block, bytes)
 }
 
@@ -170,6 +170,8 @@ mod tests {
             prop_assert_eq!(range(&block, lo, hi), each(&block, |b| (lo..=hi).contains(&b)));
             let six: [u8; 6] = wanted.as_slice().try_into().unwrap();
             prop_assert_eq!(any_of(&block, &six), each(&block, |b| six.contains(&b)));
+            let three = [six[0], six[1], six[2]];
+            prop_assert_eq!(any_of(&block, &three), each(&block, |b| three.contains(&b)));
             let w = words(&block);
             prop_assert_eq!(w.digit, each(&block, |b| b.is_ascii_digit()));
             prop_assert_eq!(w.upper, each(&block, |b| b.is_ascii_uppercase()));

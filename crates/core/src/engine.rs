@@ -1520,7 +1520,19 @@ impl Engine {
             return;
         }
         let mut next_free = 0usize;
-        for i in memchr::memchr3_iter(b':', b'-', b'.', hay) {
+        let separators = (0..hay.len()).step_by(64).flat_map(|base| {
+            let block = crate::bytemask::block_at(hay, base);
+            let seps = crate::bytemask::any_of(&block, b":-.");
+            // Only a separator with another one a group later can start a shape (the last
+            // five of the block are checked one by one).
+            let mut found = seps & (seps >> 3 | seps >> 5 | 0x1F << 59);
+            std::iter::from_fn(move || {
+                let i = base + found.trailing_zeros() as usize;
+                found &= found.wrapping_sub(1);
+                (i < base + 64).then_some(i)
+            })
+        });
+        for i in separators {
             if i < next_free {
                 continue;
             }
@@ -2126,6 +2138,24 @@ triggers = [{{ digits = {digits} }}]
             let engine = ENGINE.get_or_init(|| Engine::builtin().unwrap());
             let (checked, searched) = with_and_without_check(engine, &pieces.concat(), min);
             proptest::prop_assert_eq!(checked, searched);
+        }
+    }
+
+    #[test]
+    fn hex_shapes_are_found_at_every_place_in_a_block() {
+        // The separators are found 64 bytes at a time: a shape may start, or its separators
+        // fall, on either side of a block's end. Other separators stand around it.
+        let engine = Engine::builtin().unwrap();
+        for mac in ["00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e", "001a.2b3c.4d5e"] {
+            for pad in 0..140 {
+                let text = format!("{}. {mac} -.", "x".repeat(pad));
+                let found: Vec<(usize, usize)> = engine
+                    .find_iter(text.as_bytes())
+                    .filter(|f| f.entity() == "MAC_ADDRESS")
+                    .map(|f| (f.start(), f.end()))
+                    .collect();
+                assert_eq!(found, [(pad + 2, pad + 2 + mac.len())], "{text:?}");
+            }
         }
     }
 
