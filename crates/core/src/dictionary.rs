@@ -262,6 +262,9 @@ impl CompiledDictionary {
         let starts = &self.starts;
         // Bit 0: the last byte of the chunk before is a letter or digit, or a lower-case letter.
         let (mut prev_alnum, mut prev_lower) = (0u64, 0u64);
+        // This block's bytes and the next's (a place's eight bytes may run on into it).
+        let mut bytes = [0u8; 128];
+        bytes[..64].copy_from_slice(&block_at(hay, 0));
         let mut this = starts.classify(&block_at(hay, 0));
         let mut base = 0;
         // Entries do not overlap: a place inside the last one found is passed over ("number"
@@ -269,7 +272,9 @@ impl CompiledDictionary {
         let mut free = 0;
         while base < hay.len() {
             // The next chunk's letters and digits: a word may run on into it.
-            let next = starts.classify(&block_at(hay, base + 64));
+            let next_block = block_at(hay, base + 64);
+            bytes[64..].copy_from_slice(&next_block);
+            let next = starts.classify(&next_block);
             let word_starts = this.alnum & !(this.alnum << 1 | prev_alnum);
             // Words run together in camel case start again at an upper-case letter after a
             // lower-case one ("dateOfBirth", "accessToken").
@@ -284,7 +289,8 @@ impl CompiledDictionary {
             while places != 0 {
                 let j = places.trailing_zeros() as usize;
                 places &= places - 1;
-                let folded = load8(hay, base + j) | FOLD;
+                let eight: [u8; 8] = bytes[j..j + 8].try_into().unwrap_or_default();
+                let folded = u64::from_le_bytes(eight) | FOLD;
                 // Letters and digits from the place on (none at a lead byte).
                 let ahead = this.alnum >> j | next.alnum << 1 << (63 - j);
                 let len = ((!ahead).trailing_zeros() as usize).min(9);
@@ -324,6 +330,7 @@ impl CompiledDictionary {
             prev_alnum = this.alnum >> 63;
             prev_lower = this.lower >> 63;
             this = next;
+            bytes.copy_within(64.., 0);
             base += 64;
         }
     }
