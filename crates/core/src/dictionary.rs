@@ -46,6 +46,8 @@ pub(crate) struct Dictionary {
 /// triggers.
 pub(crate) struct CompiledDictionary {
     ac: aho_corasick::dfa::DFA,
+    /// The automaton's anchored start state.
+    start: aho_corasick::automaton::StateID,
     starts: Starts,
     /// Per entry, the length of its first word when the input's word must be that word (see
     /// [`Starts`]: entries starting with a letter or digit that are not open).
@@ -338,7 +340,7 @@ impl CompiledDictionary {
     /// The longest entry starting at `at`: (its end, its id).
     fn longest_at(&self, hay: &[u8], at: usize) -> Option<(usize, usize)> {
         let dfa = &self.ac;
-        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let mut sid = self.start;
         let mut best = None;
         for (i, &b) in (at..).zip(&hay[at..]) {
             sid = dfa.next_state(Anchored::Yes, sid, ASCII_LOWER[usize::from(b)]);
@@ -447,8 +449,12 @@ impl Dictionary {
             .prefilter(false)
             .build(&self.keys)
             .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
+        let start = ac
+            .start_state(Anchored::Yes)
+            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
         Ok(Some(CompiledDictionary {
             ac,
+            start,
             starts,
             closed,
             owners,
