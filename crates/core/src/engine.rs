@@ -1346,7 +1346,8 @@ impl Engine {
                             continue;
                         }
                     }
-                    // Nothing to search for when no validator takes any span a match can have.
+                    // Nothing to search for when the digits of no run of groups a match can
+                    // span pass a validator's digit test (the digit values are read once).
                     if let Some(max) = t.max_digits.filter(|_| !cut) {
                         if !values {
                             values = true;
