@@ -15,8 +15,8 @@
 //! An entry that is a space and then a word (" dot com") is looked for from the start of the
 //! word after a space, one byte back, not at every space: the same hits, far fewer places.
 //!
-//! A pass over the input classifies 64 bytes at a time (comparisons the compiler turns into
-//! vector instructions) and turns most places down with two bit-table probes each (see
+//! A pass over the input classifies 64 bytes at a time (byte masks, see `crate::bytemask`) and
+//! turns most places down with two bit-table probes each (see
 //! [`Starts`]); the automaton is walked, anchored, only from the rest. An unanchored automaton
 //! walked over every byte would cost a chain of dependent table loads per byte.
 
@@ -266,8 +266,9 @@ impl CompiledDictionary {
         let (mut prev_alnum, mut prev_lower) = (0u64, 0u64);
         // This block's bytes and the next's (a place's eight bytes may run on into it).
         let mut bytes = [0u8; 128];
-        bytes[..64].copy_from_slice(&block_at(hay, 0));
-        let mut this = starts.classify(&block_at(hay, 0));
+        let first = block_at(hay, 0);
+        bytes[..64].copy_from_slice(&first);
+        let mut this = starts.classify(&first);
         let mut base = 0;
         // Entries do not overlap: a place inside the last one found is passed over ("number"
         // inside "order number").
