@@ -116,6 +116,9 @@ struct Starts {
     /// Some entry is a space and then a word: a word start that passes is tried from the
     /// space before it too.
     space_led: bool,
+    /// Some entry's word starts with a digit: without one, words starting with a digit (most
+    /// of a digit-heavy input's words) are no places.
+    digit_led: bool,
 }
 
 const BITS_LOG2: u32 = 16;
@@ -182,12 +185,14 @@ impl Starts {
                 self.set(Starts::prefix2_key(folded));
             }
         } else if open {
+            self.digit_led |= key[0].is_ascii_digit();
             match key.len() {
                 1 => self.every_word = true,
                 2 => then(2).for_each(|f| self.set(Starts::prefix3_key(f))),
                 _ => self.set(Starts::prefix3_key(folded)),
             }
         } else {
+            self.digit_led |= key[0].is_ascii_digit();
             self.set(Starts::word_key(folded, first_word(key)));
         }
     }
@@ -206,6 +211,7 @@ impl Starts {
             few_leads: None,
             every_word: false,
             space_led: false,
+            digit_led: false,
         }
     }
 
@@ -236,18 +242,20 @@ impl Starts {
             lead: lead & !alnum,
             upper: words.upper,
             lower: words.lower,
+            digit: words.digit,
         }
     }
 }
 
 /// Per byte of a 64-byte chunk, a bit: ASCII letter or digit, lead byte (see [`Starts`]),
-/// upper-case letter, lower-case letter.
+/// upper-case letter, lower-case letter, digit.
 #[derive(Clone, Copy)]
 struct Classes {
     alnum: u64,
     lead: u64,
     upper: u64,
     lower: u64,
+    digit: u64,
 }
 
 /// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
@@ -278,7 +286,10 @@ impl CompiledDictionary {
             let next_block = block_at(hay, base + 64);
             bytes[64..].copy_from_slice(&next_block);
             let next = starts.classify(&next_block);
-            let word_starts = this.alnum & !(this.alnum << 1 | prev_alnum);
+            let mut word_starts = this.alnum & !(this.alnum << 1 | prev_alnum);
+            if !starts.digit_led {
+                word_starts &= !this.digit;
+            }
             // Words run together in camel case start again at an upper-case letter after a
             // lower-case one ("dateOfBirth", "accessToken").
             let camel_starts = this.upper & (this.lower << 1 | prev_lower);
@@ -575,9 +586,9 @@ mod tests {
     proptest! {
         #[test]
         fn the_pass_finds_what_the_rules_say(
-            keys in prop::collection::vec("[abAB@: -]{1,5}", 1..12),
+            keys in prop::collection::vec("[abAB1@: -]{1,5}", 1..12),
             triggers in prop::collection::vec(any::<bool>(), 12),
-            hay in "[abAB@: x-]{0,300}",
+            hay in "[abAB12@: x-]{0,300}",
         ) {
             let mut dict = Dictionary::default();
             for (k, &t) in keys.iter().zip(&triggers) {
