@@ -289,25 +289,33 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// `"entity":"...",` and `"rule":"..."`), and per score, the score. Made once each.
 #[derive(Default)]
 struct Repeated {
-    /// By rule id (the engine's shared string: compared by address), the two pieces.
-    rules: Vec<(Arc<str>, Vec<u8>, Vec<u8>)>,
+    rules: Vec<RuleText>,
     /// By score (its bits), its text.
     scores: Vec<(u32, Vec<u8>)>,
 }
 
+/// An entity and rule id (the engine's shared strings, compared by address) and their JSON.
+struct RuleText {
+    entity: Arc<str>,
+    rule: Arc<str>,
+    entity_json: Vec<u8>,
+    rule_json: Vec<u8>,
+}
+
 impl Repeated {
-    /// The index in `rules` of `h`'s rule, added if new.
+    /// The index in `rules` of `h`'s entity and rule, added if new.
     fn rule(&mut self, h: &Hit) -> serde_json::Result<usize> {
-        if let Some(k) = self
-            .rules
-            .iter()
-            .position(|(r, ..)| Arc::ptr_eq(r, &h.rule))
-        {
+        let same =
+            |t: &RuleText| Arc::ptr_eq(&t.rule, &h.rule) && Arc::ptr_eq(&t.entity, &h.entity);
+        if let Some(k) = self.rules.iter().position(same) {
             return Ok(k);
         }
-        let entity = serde_json::to_vec(&*h.entity)?;
-        let rule = serde_json::to_vec(&*h.rule)?;
-        self.rules.push((h.rule.clone(), entity, rule));
+        self.rules.push(RuleText {
+            entity: h.entity.clone(),
+            rule: h.rule.clone(),
+            entity_json: serde_json::to_vec(&*h.entity)?,
+            rule_json: serde_json::to_vec(&*h.rule)?,
+        });
         Ok(self.rules.len() - 1)
     }
 
@@ -334,16 +342,16 @@ fn finding_fields(line: &mut Vec<u8>, h: &Hit, repeated: &mut Repeated) -> serde
         line.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     };
     let (r, k) = (repeated.rule(h)?, repeated.score(h.score)?);
-    let (_, entity, rule) = &repeated.rules[r];
+    let text = &repeated.rules[r];
     line.extend_from_slice(br#","entity":"#);
-    line.extend_from_slice(entity);
+    line.extend_from_slice(&text.entity_json);
     number(line, br#","start":"#, h.start as u64);
     number(line, br#","end":"#, h.end as u64);
     number(line, br#","line":"#, h.line as u64);
     line.extend_from_slice(br#","score":"#);
     line.extend_from_slice(&repeated.scores[k].1);
     line.extend_from_slice(br#","rule":"#);
-    line.extend_from_slice(rule);
+    line.extend_from_slice(&text.rule_json);
     if let Some(r) = h.record {
         number(line, br#","record":"#, r);
     }
