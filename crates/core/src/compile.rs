@@ -596,6 +596,13 @@ fn compile(
         let mut group = SearchGroup {
             negative: rules[r].negative.clone(),
             negative_reach: NEGATIVE_REACH,
+            digit_tests: members
+                .clone()
+                .map(|m| {
+                    let test = rules[m].validator.and_then(Validator::digit_test)?;
+                    rules[m].value_group.is_none().then_some((m as u32, test))
+                })
+                .collect(),
             ..SearchGroup::default()
         };
         for m in members {

@@ -158,6 +158,10 @@ pub(crate) struct SearchGroup {
     /// How far in front of a match such a word counts for every member (`NEGATIVE_REACH`, less
     /// for a member reading fewer bytes of context).
     pub(crate) negative_reach: usize,
+    /// Per member, its validator's test on the digits of every match it keeps
+    /// (`Validator::digit_test`); `None` when a member has none, or has a value group (its
+    /// validator sees only part of the match).
+    pub(crate) digit_tests: Option<Vec<(u32, crate::validators::DigitTest)>>,
 }
 
 /// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
@@ -599,8 +603,8 @@ pub(crate) fn find_digit(h: &[u8], from: usize) -> Option<usize> {
         let block = crate::bytemask::block_at(h, at);
         let digits = crate::bytemask::range(&block, b'0', b'9');
         if digits != 0 {
-            let i = at + digits.trailing_zeros() as usize;
-            return (i < h.len()).then_some(i);
+            // The zeros padding the block past the input's end are no digits.
+            return Some(at + digits.trailing_zeros() as usize);
         }
         at += 64;
     }
@@ -1455,25 +1459,15 @@ impl Engine {
     /// rule without a digit test, or a value group (its validator sees part of the match).
     #[inline(never)]
     fn some_run_validates(&self, s: &Scratch, t: &DigitTrigger, max: usize) -> bool {
-        let inner = &*self.inner;
         #[cfg(test)]
         if s.search_all {
             return true;
         }
-        let rule = &inner.rules[t.rule as usize];
-        let mut tests: [fn(&[u8]) -> bool; 4] = [|_| true; 4];
-        let mut n = 0;
-        let members = std::iter::once(t.rule).chain(rule.followers.iter().copied());
-        for m in members.filter(|&m| s.on.get(m as usize).copied().unwrap_or(false)) {
-            let member = &inner.rules[m as usize];
-            let test = member.validator.and_then(Validator::digit_test);
-            match (test, tests.get_mut(n)) {
-                (Some(test), Some(slot)) if member.value_group.is_none() => *slot = test,
-                _ => return true,
-            }
-            n += 1;
-        }
-        let tests = &tests[..n];
+        let Some(members) = &self.inner.rules[t.rule as usize].group.digit_tests else {
+            return true;
+        };
+        let on = |&&(m, _): &&(u32, _)| s.on.get(m as usize) == Some(&true);
+        let passes = |digits: &[u8]| members.iter().filter(on).any(|(_, test)| test(digits));
         let (groups, gaps) = (&s.groups, &s.gaps);
         // The digits of groups `i..=j` are `values[from..from + total]`.
         let mut from = 0;
@@ -1487,11 +1481,8 @@ impl Engine {
                 if total > max {
                     break;
                 }
-                if total >= t.min {
-                    let digits = &s.values[from..from + total];
-                    if tests.iter().any(|test| test(digits)) {
-                        return true;
-                    }
+                if total >= t.min && passes(&s.values[from..from + total]) {
+                    return true;
                 }
             }
             from += groups[i].1 - groups[i].0;

@@ -159,12 +159,15 @@ fn luhn_only(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     Verdict::keep(start, end)
 }
 
+/// A test on the digit values (0-9, in order) of a match.
+pub(crate) type DigitTest = fn(&[u8]) -> bool;
+
 impl Validator {
     /// The test this validator applies to the digits of every match it keeps (their values,
     /// 0-9, in order), for validators whose matches are numbers: it rejects any match whose
     /// digits fail it, whatever its layout. The engine uses it to pass over numbers no rule
     /// could keep before searching for them. `None`: no such test.
-    pub(crate) fn digit_test(self) -> Option<fn(&[u8]) -> bool> {
+    pub(crate) fn digit_test(self) -> Option<DigitTest> {
         Some(match self {
             Validator::Luhn => checksum::luhn,
             Validator::CreditCard => finance::card_digits,
