@@ -409,6 +409,12 @@ impl<'a> Batch<'a> {
         if let Some(kind) = Kind::of(&shown) {
             return self.archive_file(p, kind, target, emit);
         }
+        if self.streams(&shown, meta.len()) {
+            for e in self.stream_file(p, &shown, target) {
+                emit(e);
+            }
+            return;
+        }
         match read_file(p, self.limits.max_file_bytes) {
             Err(ReadError::TooLarge(_)) if Format::from_name(&shown) == Format::Text => {
                 for e in self.stream_file(p, &shown, target) {
@@ -423,18 +429,37 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// A plain-text file over the in-memory limit: streamed through the redactor's block
-    /// algorithm (bounded memory), into `target` (or stdout) when scrubbing.
+    /// Whether the file named `shown` of `size` bytes is streamed although it would fit in
+    /// memory: plain text to scan, longer than a block. A block at a time in one reused
+    /// buffer, its findings are those of a scan of the whole file, without holding (or first
+    /// faulting in the memory of) the whole file. Smaller files are read whole: a stream's
+    /// set-up would cost more than it saves.
+    fn streams(&self, shown: &str, size: u64) -> bool {
+        !self.scrubbing()
+            && size > redactyl::DEFAULT_BLOCK as u64
+            && Format::from_name(shown) == Format::Text
+    }
+
+    /// A plain-text file streamed through the redactor's block algorithm (bounded memory):
+    /// scanned (see `streams`), or, over the in-memory limit, scrubbed into `target` (or
+    /// stdout).
     fn stream_file(&self, p: &Path, shown: &str, target: Option<&Path>) -> Vec<Event> {
         let file = match File::open(p) {
-            Ok(f) => BufReader::with_capacity(1 << 16, f),
+            Ok(f) => f,
             Err(e) => return vec![failed(shown, e)],
         };
+        let size = file.metadata().map_or(0, |m| m.len());
+        let total = self.total.fetch_add(size, Ordering::Relaxed);
+        if total + size > self.limits.max_total_bytes {
+            return refused(shown, "the run's total size limit is reached".into()).events;
+        }
         let keep;
-        let redactor = match self.task {
-            Task::Scrub(r) => r,
+        let (redactor, values) = match self.task {
+            Task::Scrub(r) => (r, false),
             Task::Scan {
-                engine, options, ..
+                engine,
+                options,
+                values,
             } => {
                 let built = Redactor::builder(engine.clone())
                     .policy(redactyl::Policy::new(redactyl::Operator::Keep))
@@ -443,14 +468,14 @@ impl<'a> Batch<'a> {
                 match built {
                     Ok(r) => {
                         keep = r;
-                        &keep
+                        (&keep, values)
                     }
                     Err(e) => return vec![failed(shown, e)],
                 }
             }
         };
         let mut hits = Vec::new();
-        let mut on = |f: &redactyl::Finding, line: usize| {
+        let mut on = |f: &redactyl::Finding, line: usize, value: &[u8]| {
             hits.push(Hit {
                 entity: f.shared_entity().clone(),
                 rule: f.shared_rule_id().clone(),
@@ -460,23 +485,22 @@ impl<'a> Batch<'a> {
                 record: None,
                 field: None,
                 line,
-                // A streamed file's bytes are gone once its block is written: no values.
-                value: None,
+                value: values.then(|| String::from_utf8_lossy(value).into_owned()),
             });
         };
         let result = match (self.task, target) {
             (Task::Scrub(_), Some(t)) => atomic_write(t, |w| {
                 redactor
-                    .redact_stream_with(file, w, &mut on)
+                    .redact_stream_with(file, w, &mut |f, l| on(f, l, b""))
                     .map(Some)
                     .map_err(io::Error::other)
             }),
             (Task::Scrub(_), None) => redactor
-                .redact_stream_with(file, io::stdout().lock(), &mut on)
+                .redact_stream_with(file, io::stdout().lock(), &mut |f, l| on(f, l, b""))
                 .map(Some)
                 .map_err(io::Error::other),
             (Task::Scan { .. }, _) => redactor
-                .redact_stream_with(file, io::sink(), &mut on)
+                .scan_stream(file, &mut on)
                 .map(Some)
                 .map_err(io::Error::other),
         };
@@ -536,6 +560,10 @@ impl<'a> Batch<'a> {
             self.in_flight,
             |f: PathBuf| {
                 let shown = f.display().to_string();
+                let size = std::fs::metadata(&f).map_or(0, |m| m.len());
+                if self.streams(&shown, size) {
+                    return self.stream_file(&f, &shown, None);
+                }
                 let mut done = match read_file(&f, limit) {
                     Ok(data) => self.blob(&shown, &shown, data, 0),
                     Err(ReadError::TooLarge(_)) if Format::from_name(&shown) == Format::Text => {

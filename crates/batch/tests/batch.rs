@@ -435,6 +435,51 @@ fn scan_reports_without_writing_and_in_order() {
 }
 
 #[test]
+fn text_longer_than_a_block_is_scanned_in_blocks_as_if_whole() {
+    // Scanning streams plain text longer than a block; what it reports (offsets, lines,
+    // values) is what one scan of the whole file finds, alone or inside a tree.
+    let d = dir("blocks");
+    let line = "[09:14] Customer: card 4111 1111 1111 1111, mail jane.doe@example.com, \
+                call +1 415-555-0132, IBAN GB29 NWBK 6016 1331 9268 19 caf\u{e9}\n";
+    let text = line.repeat(2 * redactyl::DEFAULT_BLOCK / line.len() + 3);
+    std::fs::create_dir_all(d.join("tree")).unwrap();
+    std::fs::write(d.join("tree/big.txt"), &text).unwrap();
+    let want: Vec<(usize, usize, usize, String)> = engine()
+        .find_iter(text.as_bytes())
+        .map(|f| {
+            let line = 1 + text[..f.start()].matches('\n').count();
+            (f.start(), f.end(), line, text[f.range()].to_string())
+        })
+        .collect();
+    assert!(want.len() > 50_000);
+    let opts = ScanOptions::new();
+    let task = Task::Scan {
+        engine: engine(),
+        options: &opts,
+        values: true,
+    };
+    for input in [d.join("tree/big.txt"), d.join("tree")] {
+        let (summary, events) = run(task, &[Input::Path(input.clone())], None);
+        let [Event::File(report)] = &events[..] else {
+            panic!("{input:?}: {events:?}");
+        };
+        let got: Vec<(usize, usize, usize, String)> = report
+            .hits
+            .iter()
+            .map(|h| (h.start, h.end, h.line, h.value.clone().unwrap()))
+            .collect();
+        assert!(
+            got == want,
+            "{input:?}: {} found, {} whole",
+            got.len(),
+            want.len()
+        );
+        assert_eq!(report.bytes, text.len() as u64);
+        assert_eq!(summary.findings, want.len() as u64);
+    }
+}
+
+#[test]
 fn limits_are_enforced_and_big_text_streams() {
     let d = dir("limits");
     std::fs::write(

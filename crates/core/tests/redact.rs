@@ -320,6 +320,17 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
+    fn a_scanned_stream_reports_what_a_whole_scan_finds_on_arbitrary_input(
+        parts in proptest::collection::vec(pii_fragment(), 0..60),
+        sizes in proptest::collection::vec(1usize..300, 1..8),
+        block in prop_oneof![Just(1usize), 2usize..600, Just(redactyl::DEFAULT_BLOCK)],
+    ) {
+        let data: Vec<u8> = parts.concat();
+        let r = Redactor::builder(short_engine()).block_size(block).build().unwrap();
+        prop_assert_eq!(scanned_stream(&r, &data, sizes), scanned_whole(&short_engine(), &data));
+    }
+
+    #[test]
     fn stream_equals_slice_on_arbitrary_input(
         parts in proptest::collection::vec(pii_fragment(), 0..60),
         sizes in proptest::collection::vec(1usize..300, 1..8),
@@ -338,6 +349,64 @@ proptest! {
         let slice = build().redact(&data).into_owned();
         let got = stream(&build(), &data, sizes);
         prop_assert_eq!(got, slice);
+    }
+}
+
+/// A finding as a scan reports it: entity, offsets, score, line and bytes.
+type Reported = (String, usize, usize, f32, usize, Vec<u8>);
+
+/// What `Engine::scan` finds in the whole of `data`, with lines and bytes.
+fn scanned_whole(engine: &Engine, data: &[u8]) -> Vec<Reported> {
+    engine
+        .find_iter(data)
+        .map(|f| {
+            let line = 1 + data[..f.start()].iter().filter(|&&b| b == b'\n').count();
+            let value = data[f.range()].to_vec();
+            (
+                f.entity().to_string(),
+                f.start(),
+                f.end(),
+                f.score(),
+                line,
+                value,
+            )
+        })
+        .collect()
+}
+
+/// What `Redactor::scan_stream` reports over `data` handed out in reads of `sizes`.
+fn scanned_stream(r: &Redactor, data: &[u8], sizes: Vec<usize>) -> Vec<Reported> {
+    let mut got = Vec::new();
+    let reads = Reads { data, sizes, i: 0 };
+    let stats = r
+        .scan_stream(reads, &mut |f, line, value| {
+            let entity = f.entity().to_string();
+            got.push((entity, f.start(), f.end(), f.score(), line, value.to_vec()));
+        })
+        .expect("scan stream");
+    assert_eq!(stats.bytes_in, data.len() as u64);
+    assert_eq!(stats.bytes_out, 0);
+    assert_eq!(stats.findings(), got.len() as u64);
+    got
+}
+
+#[test]
+fn a_scanned_stream_reports_what_a_whole_scan_finds() {
+    // Offsets, scores, lines and bytes, whatever the blocks and reads; the policy plays no
+    // part (a scan of `é` next to a match is not widened to whole characters).
+    let data = corpus_bytes();
+    let want = scanned_whole(&engine(), data);
+    assert!(want.len() > 1000);
+    for block in [1000, 4096, 65_536, redactyl::DEFAULT_BLOCK] {
+        for sizes in [vec![977], vec![1], vec![1 << 20]] {
+            let got = scanned_stream(&redactor(mixed_policy(), block), data, sizes.clone());
+            assert!(
+                got == want,
+                "block {block}, reads {sizes:?}: {} streamed, {} whole",
+                got.len(),
+                want.len()
+            );
+        }
     }
 }
 

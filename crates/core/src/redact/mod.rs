@@ -225,21 +225,17 @@ pub(crate) fn fill<R: Read>(
     buf: &mut Vec<u8>,
     target: usize,
 ) -> Result<bool, RedactError> {
-    let mut chunk = [0u8; 1 << 14];
-    while buf.len() < target {
-        let want = (target - buf.len()).min(chunk.len());
-        match r.read(&mut chunk[..want]) {
-            Ok(0) => return Ok(true),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(RedactError::io(e)),
-        }
-    }
-    Ok(false)
+    let want = target.saturating_sub(buf.len());
+    // Straight into the buffer's spare room (no bounce through a stack chunk); `Take` ends
+    // the read at `target`, so the reader ended when fewer bytes came.
+    r.take(want as u64)
+        .read_to_end(buf)
+        .map_err(RedactError::io)?;
+    Ok(buf.len() < target)
 }
 
-/// A callback taking each applied finding and the line it starts on.
-type OnFinding<'a> = dyn FnMut(&Finding, usize) + 'a;
+/// A callback taking each applied finding, the line it starts on and its bytes.
+type OnFinding<'a> = dyn FnMut(&Finding, usize, &[u8]) + 'a;
 
 /// The progress of one redaction across blocks.
 struct Cursor {
@@ -248,6 +244,8 @@ struct Cursor {
     stats: Tally,
     /// The findings applied (input offsets), when the caller wants them.
     applied: Option<Vec<Finding>>,
+    /// Findings are only reported (a scan): no policy, no widening, nothing emitted.
+    scan_only: bool,
 }
 
 #[derive(Default)]
@@ -312,9 +310,9 @@ impl Redactor {
     pub fn redact_stream<R: Read, W: Write>(
         &self,
         input: R,
-        output: W,
+        mut output: W,
     ) -> Result<RedactStats, RedactError> {
-        self.stream(input, output, None)
+        self.stream(input, Some(&mut output), None)
     }
 
     /// [`Redactor::redact_stream`] that also hands each finding it applies (kept ones
@@ -338,16 +336,52 @@ impl Redactor {
     pub fn redact_stream_with<R: Read, W: Write>(
         &self,
         input: R,
-        output: W,
+        mut output: W,
         on_finding: &mut dyn FnMut(&Finding, usize),
     ) -> Result<RedactStats, RedactError> {
-        self.stream(input, output, Some(on_finding))
+        self.stream(
+            input,
+            Some(&mut output),
+            Some(&mut |f, line, _| on_finding(f, line)),
+        )
     }
 
-    fn stream<R: Read, W: Write>(
+    /// Scans everything `input` yields block by block, as [`Redactor::redact_stream`] reads
+    /// it, and writes nothing: each finding goes to `on_finding` with the 1-based line it
+    /// starts on and its bytes, holding at most one block and two margins in memory. The
+    /// policy plays no part and spans are not widened: the findings are those
+    /// [`Engine::scan`] reports for the whole input, wherever what decides a finding lies
+    /// within the margin (the longest match plus 1 KiB; a line of digit groups longer than
+    /// that, or a sign-off farther above a name, can be decided differently). The stats count
+    /// the findings; `bytes_out` is 0.
+    ///
+    /// ```
+    /// use redactyl::{Engine, Redactor};
+    ///
+    /// let r = Redactor::builder(Engine::builtin()?).build()?;
+    /// let mut found = Vec::new();
+    /// r.scan_stream(&b"hi\nmail jane@example.com"[..], &mut |f, line, value| {
+    ///     found.push((f.entity().to_string(), f.start(), line, value.to_vec()));
+    /// })?;
+    /// assert_eq!(found, [("EMAIL_ADDRESS".into(), 8, 2, b"jane@example.com".to_vec())]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// When a rule has no maximum match length, or on a read error.
+    pub fn scan_stream<R: Read>(
+        &self,
+        input: R,
+        on_finding: &mut dyn FnMut(&Finding, usize, &[u8]),
+    ) -> Result<RedactStats, RedactError> {
+        self.stream(input, None, Some(on_finding))
+    }
+
+    /// Redacts `input` into `output`, or only scans it when `output` is `None`.
+    fn stream<R: Read>(
         &self,
         mut input: R,
-        mut output: W,
+        mut output: Option<&mut dyn Write>,
         mut on_finding: Option<&mut OnFinding<'_>>,
     ) -> Result<RedactStats, RedactError> {
         let Some(margin) = self.margin else {
@@ -374,12 +408,13 @@ impl Redactor {
             emitted: 0,
             stats: Tally::default(),
             applied: on_finding.is_some().then(Vec::new),
+            scan_only: output.is_none(),
         };
         let mut bytes_out = 0u64;
         let mut k = 0usize;
         // Lines counted up to absolute offset `line_at` (for `on_finding`).
         let (mut line, mut line_at) = (1usize, 0usize);
-        let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        let newlines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count();
         loop {
             // Block k covers [k*block, (k+1)*block) and is scanned with `margin` either side;
             // it is the last block when the input ends within its right margin. One byte more
@@ -398,10 +433,10 @@ impl Redactor {
                 margin,
                 &mut cursor,
                 &mut |piece| {
-                    if write_err.is_none() {
+                    if let (None, Some(out)) = (&write_err, output.as_mut()) {
                         let bytes = piece.bytes_at(&buf, base);
                         bytes_out += bytes.len() as u64;
-                        if let Err(e) = output.write_all(bytes) {
+                        if let Err(e) = out.write_all(bytes) {
                             write_err = Some(e);
                         }
                     }
@@ -416,7 +451,7 @@ impl Redactor {
                         line += newlines(&buf[line_at - base..f.start() - base]);
                         line_at = f.start();
                     }
-                    on(&f, line);
+                    on(&f, line, &buf[f.start() - base..f.end() - base]);
                 }
             }
             if last {
@@ -434,7 +469,9 @@ impl Redactor {
                 base = keep_from;
             }
         }
-        output.flush().map_err(RedactError::io)?;
+        if let Some(out) = output {
+            out.flush().map_err(RedactError::io)?;
+        }
         Ok(self.stats(cursor.stats, base + buf.len(), bytes_out))
     }
 
@@ -490,6 +527,7 @@ impl Redactor {
             emitted: 0,
             stats: Tally::default(),
             applied: want_findings.then(Vec::new),
+            scan_only: false,
         };
         // Output is only allocated at the first replacement; until then it is the input.
         let mut out: Option<Vec<u8>> = None;
@@ -569,11 +607,16 @@ impl Redactor {
             if s < first.max(cursor.emitted) || s >= block_end {
                 continue;
             }
-            // Whole characters: widen over UTF-8 continuation bytes.
-            while s > cursor.emitted && s > ws && is_continuation(buf[s - base]) {
+            // Whole characters: widen over UTF-8 continuation bytes (a scan reports what
+            // the engine found).
+            while !cursor.scan_only
+                && s > cursor.emitted
+                && s > ws
+                && is_continuation(buf[s - base])
+            {
                 s -= 1;
             }
-            while e < we && is_continuation(buf[e - base]) {
+            while !cursor.scan_only && e < we && is_continuation(buf[e - base]) {
                 e += 1;
             }
             if let Some(applied) = cursor.applied.as_mut() {
@@ -584,6 +627,9 @@ impl Redactor {
                 None => {
                     cursor.stats.entities.insert(f.entity().to_string(), 1);
                 }
+            }
+            if cursor.scan_only {
+                continue;
             }
             let op = self.policy.operator(f.entity());
             if *op == Operator::Keep {
@@ -601,7 +647,9 @@ impl Redactor {
             v.push(scratch);
         }
         if block_end > cursor.emitted {
-            emit(Piece::Input(cursor.emitted, block_end));
+            if !cursor.scan_only {
+                emit(Piece::Input(cursor.emitted, block_end));
+            }
             cursor.emitted = block_end;
         }
     }
