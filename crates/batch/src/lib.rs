@@ -236,7 +236,14 @@ pub struct Batch<'a> {
     /// Scratches of the engine scans run with (scan mode, residual checks), reused across
     /// files and workers.
     scratches: Mutex<Vec<Scratch>>,
+    /// Plain-text files longer than this are scanned a block this long at a time.
+    scan_block: usize,
 }
+
+/// Default of [`Batch::scan_block`]: 4 MiB. Each block is scanned with a margin on both sides
+/// (17 KiB with the built-in rules); against 1 MiB blocks this scans 2% fewer bytes for 768
+/// more page faults of the buffer.
+pub const SCAN_BLOCK: usize = 4 << 20;
 
 /// The result of processing one in-memory file: its report events and new bytes.
 struct Done {
@@ -256,6 +263,7 @@ impl<'a> Batch<'a> {
             audit: false,
             fields: FieldPolicy::default(),
             scratches: Mutex::new(Vec::new()),
+            scan_block: SCAN_BLOCK,
         }
     }
 
@@ -298,6 +306,15 @@ impl<'a> Batch<'a> {
     /// fingerprints of the values found.
     pub fn audit_records(mut self, on: bool) -> Batch<'a> {
         self.audit = on;
+        self
+    }
+
+    /// Scanning, plain-text files longer than `bytes` are read and scanned a block of `bytes`
+    /// at a time (default [`SCAN_BLOCK`], at least 1), in one reused buffer: bounded memory,
+    /// and no page faults for a buffer as large as the file. Their findings are those of a
+    /// scan of the whole file (see `Redactor::scan_stream`).
+    pub fn scan_block(mut self, bytes: usize) -> Batch<'a> {
+        self.scan_block = bytes.max(1);
         self
     }
 
@@ -430,13 +447,11 @@ impl<'a> Batch<'a> {
     }
 
     /// Whether the file named `shown` of `size` bytes is streamed although it would fit in
-    /// memory: plain text to scan, longer than a block. A block at a time in one reused
-    /// buffer, its findings are those of a scan of the whole file, without holding (or first
-    /// faulting in the memory of) the whole file. Smaller files are read whole: a stream's
-    /// set-up would cost more than it saves.
+    /// memory: plain text to scan, longer than a scan block (see [`Batch::scan_block`]).
+    /// Smaller files are read whole: a stream's set-up would cost more than it saves.
     fn streams(&self, shown: &str, size: u64) -> bool {
         !self.scrubbing()
-            && size > redactyl::DEFAULT_BLOCK as u64
+            && size > self.scan_block as u64
             && Format::from_name(shown) == Format::Text
     }
 
@@ -464,6 +479,7 @@ impl<'a> Batch<'a> {
                 let built = Redactor::builder(engine.clone())
                     .policy(redactyl::Policy::new(redactyl::Operator::Keep))
                     .scan_options(options.clone())
+                    .block_size(self.scan_block)
                     .build();
                 match built {
                     Ok(r) => {
