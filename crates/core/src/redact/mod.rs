@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Bytes of margin beyond the longest match: context words, look-around of validators.
 const MARGIN_EXTRA: usize = 1024;
@@ -250,8 +250,20 @@ struct Cursor {
 
 #[derive(Default)]
 struct Tally {
-    entities: HashMap<String, u64>,
+    /// Findings per entity, by the engine's shared entity string (a few entities: found by
+    /// address first, no hashing per finding).
+    entities: Vec<(Arc<str>, u64)>,
     fallbacks: u64,
+}
+
+impl Tally {
+    fn count(&mut self, entity: &Arc<str>) {
+        let same = |(e, _): &&mut (Arc<str>, u64)| Arc::ptr_eq(e, entity) || **e == **entity;
+        match self.entities.iter_mut().find(same) {
+            Some((_, n)) => *n += 1,
+            None => self.entities.push((entity.clone(), 1)),
+        }
+    }
 }
 
 impl Redactor {
@@ -485,7 +497,11 @@ impl Redactor {
     }
 
     fn stats(&self, tally: Tally, bytes_in: usize, bytes_out: u64) -> RedactStats {
-        let mut entities: Vec<(String, u64)> = tally.entities.into_iter().collect();
+        let mut entities: Vec<(String, u64)> = tally
+            .entities
+            .into_iter()
+            .map(|(e, n)| (e.to_string(), n))
+            .collect();
         entities.sort();
         RedactStats {
             bytes_in: bytes_in as u64,
@@ -622,12 +638,7 @@ impl Redactor {
             if let Some(applied) = cursor.applied.as_mut() {
                 applied.push(f.moved(s, e));
             }
-            match cursor.stats.entities.get_mut(f.entity()) {
-                Some(n) => *n += 1,
-                None => {
-                    cursor.stats.entities.insert(f.entity().to_string(), 1);
-                }
-            }
+            cursor.stats.count(f.shared_entity());
             if cursor.scan_only {
                 continue;
             }
