@@ -413,8 +413,9 @@ impl Redactor {
             });
         };
         let block = self.block;
-        // `buf` holds the input from absolute offset `base`.
-        let mut buf: Vec<u8> = Vec::with_capacity(block + 2 * margin);
+        // `buf` holds the input from absolute offset `base`: a block, its margins and the byte
+        // after them that tells whether the block is the last.
+        let mut buf: Vec<u8> = Vec::with_capacity(block + 2 * margin + 1);
         let mut base = 0usize;
         let mut cursor = Cursor {
             emitted: 0,
