@@ -245,6 +245,9 @@ pub struct Batch<'a> {
 /// more page faults of the buffer.
 pub const SCAN_BLOCK: usize = 4 << 20;
 
+/// Why a file is refused once the run has read `Limits::max_total_bytes`.
+const TOTAL_REACHED: &str = "the run's total size limit is reached";
+
 /// The result of processing one in-memory file: its report events and new bytes.
 struct Done {
     events: Vec<Event>,
@@ -322,6 +325,12 @@ impl<'a> Batch<'a> {
     pub fn limits(mut self, limits: Limits) -> Batch<'a> {
         self.limits = limits;
         self
+    }
+
+    /// Counts `bytes` more towards the run's total; whether that passes its limit.
+    fn over_total(&self, bytes: u64) -> bool {
+        let before = self.total.fetch_add(bytes, Ordering::Relaxed);
+        before + bytes > self.limits.max_total_bytes
     }
 
     fn scrubbing(&self) -> bool {
@@ -463,10 +472,8 @@ impl<'a> Batch<'a> {
             Ok(f) => f,
             Err(e) => return vec![failed(shown, e)],
         };
-        let size = file.metadata().map_or(0, |m| m.len());
-        let total = self.total.fetch_add(size, Ordering::Relaxed);
-        if total + size > self.limits.max_total_bytes {
-            return refused(shown, "the run's total size limit is reached".into()).events;
+        if self.over_total(file.metadata().map_or(0, |m| m.len())) {
+            return refused(shown, TOTAL_REACHED.into()).events;
         }
         let keep;
         let (redactor, values) = match self.task {
@@ -492,17 +499,7 @@ impl<'a> Batch<'a> {
         };
         let mut hits = Vec::new();
         let mut on = |f: &redactyl::Finding, line: usize, value: &[u8]| {
-            hits.push(Hit {
-                entity: f.shared_entity().clone(),
-                rule: f.shared_rule_id().clone(),
-                score: f.score(),
-                start: f.start(),
-                end: f.end(),
-                record: None,
-                field: None,
-                line,
-                value: values.then(|| String::from_utf8_lossy(value).into_owned()),
-            });
+            hits.push(Hit::of(f, line, values.then_some(value)));
         };
         let result = match (self.task, target) {
             (Task::Scrub(_), Some(t)) => atomic_write(t, |w| {
@@ -630,9 +627,8 @@ impl<'a> Batch<'a> {
     /// Processes bytes named `name` at archive depth `depth`: an archive inside an archive is
     /// opened (in memory, up to the depth limit), anything else goes through its format.
     fn blob(&self, shown: &str, name: &str, data: Vec<u8>, depth: usize) -> Done {
-        let total = self.total.fetch_add(data.len() as u64, Ordering::Relaxed);
-        if total + data.len() as u64 > self.limits.max_total_bytes {
-            return refused(shown, "the run's total size limit is reached".into());
+        if self.over_total(data.len() as u64) {
+            return refused(shown, TOTAL_REACHED.into());
         }
         if depth > 0 {
             if let Some(kind) = Kind::of(name) {

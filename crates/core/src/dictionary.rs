@@ -170,6 +170,8 @@ impl Starts {
         let then = |n: usize| {
             (0..=255u8).map(move |b| folded & LOW_BYTES[n] | u64::from(b | 0x20) << (8 * n))
         };
+        // Only a word's entry can start with a digit.
+        self.digit_led |= key[0].is_ascii_digit();
         if key[0] == b' ' && key.get(1).is_some_and(|&b| is_alnum(b)) {
             // A space and then a word (" dot com"): found from the word's start, one byte
             // back, rather than at every space. What follows the space is marked as an entry
@@ -185,14 +187,12 @@ impl Starts {
                 self.set(Starts::prefix2_key(folded));
             }
         } else if open {
-            self.digit_led |= key[0].is_ascii_digit();
             match key.len() {
                 1 => self.every_word = true,
                 2 => then(2).for_each(|f| self.set(Starts::prefix3_key(f))),
                 _ => self.set(Starts::prefix3_key(folded)),
             }
         } else {
-            self.digit_led |= key[0].is_ascii_digit();
             self.set(Starts::word_key(folded, first_word(key)));
         }
     }

@@ -16,14 +16,15 @@ fn add(a: usize, b: usize) -> usize {
 }
 
 /// A set of bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ByteSet([u64; 4]);
 
 impl ByteSet {
     pub(crate) const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+    const EMPTY: ByteSet = ByteSet([0; 4]);
 
     fn range(lo: u8, hi: u8) -> ByteSet {
-        let mut set = ByteSet::default();
+        let mut set = ByteSet::EMPTY;
         for b in lo..=hi {
             set.0[usize::from(b >> 6)] |= 1 << (b & 63);
         }
@@ -92,7 +93,7 @@ impl Reach {
     pub(crate) const NONE: Reach = Reach {
         lead: 0,
         trail: 0,
-        lead_bytes: ByteSet([0; 4]),
+        lead_bytes: ByteSet::EMPTY,
     };
 
     /// Bounds for a rule whose layout is unknown: its whole maximum length either side.
@@ -121,8 +122,8 @@ impl Shape {
         trail: None,
         gap: 0,
         newline: false,
-        bytes: ByteSet([0; 4]),
-        lead_bytes: ByteSet([0; 4]),
+        bytes: ByteSet::EMPTY,
+        lead_bytes: ByteSet::EMPTY,
     };
 
     /// One byte of `set`.
@@ -135,7 +136,7 @@ impl Shape {
             gap: 0,
             newline: set.contains(b'\n'),
             bytes: other,
-            lead_bytes: ByteSet::default(),
+            lead_bytes: ByteSet::EMPTY,
         }
     }
 
@@ -226,7 +227,7 @@ impl Shape {
                 .map(|&b| Shape::byte_class(ByteSet::range(b, b)))
                 .fold(Shape::EMPTY, Shape::concat),
             HirKind::Class(Class::Bytes(c)) => {
-                let set = c.ranges().iter().fold(ByteSet::default(), |set, r| {
+                let set = c.ranges().iter().fold(ByteSet::EMPTY, |set, r| {
                     set.union(ByteSet::range(r.start(), r.end()))
                 });
                 Shape::byte_class(set)
@@ -235,16 +236,16 @@ impl Shape {
                 let ranges = c.ranges();
                 // ASCII ranges as they are; any non-ASCII character stands for every byte
                 // from 0x80 on.
-                let set = ranges.iter().fold(ByteSet::default(), |set, r| {
+                let set = ranges.iter().fold(ByteSet::EMPTY, |set, r| {
                     let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
                     let ascii = match (u8::try_from(lo), u8::try_from(hi.min(0x7f))) {
                         (Ok(lo), Ok(hi)) if lo < 0x80 => ByteSet::range(lo, hi),
-                        _ => ByteSet::default(),
+                        _ => ByteSet::EMPTY,
                     };
                     let wide = if hi > 0x7f {
                         ByteSet::range(0x80, 0xff)
                     } else {
-                        ByteSet::default()
+                        ByteSet::EMPTY
                     };
                     set.union(ascii).union(wide)
                 });

@@ -165,6 +165,24 @@ pub struct Hit {
     pub value: Option<String>,
 }
 
+impl Hit {
+    /// `f` as a hit at its own offsets, starting on `line`, with no record or field, and with
+    /// its bytes `value` when given (as text, invalid UTF-8 replaced).
+    pub fn of(f: &Finding, line: usize, value: Option<&[u8]>) -> Hit {
+        Hit {
+            entity: f.shared_entity().clone(),
+            rule: f.shared_rule_id().clone(),
+            score: f.score(),
+            start: f.start(),
+            end: f.end(),
+            record: None,
+            field: None,
+            line,
+            value: value.map(|v| String::from_utf8_lossy(v).into_owned()),
+        }
+    }
+}
+
 /// Something in the input that was not as its format says, and what was done about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -343,16 +361,11 @@ pub fn process_with<'a>(
                 line_at = start;
             }
             hits.push(Hit {
-                entity: f.shared_entity().clone(),
-                rule: f.shared_rule_id().clone(),
-                score: f.score(),
                 start,
                 end: decoded.raw(f.end(), base),
                 record: unit.record,
                 field: unit.field.clone(),
-                line,
-                value: values
-                    .then(|| String::from_utf8_lossy(&decoded.text[f.range()]).into_owned()),
+                ..Hit::of(f, line, values.then_some(&decoded.text[f.range()]))
             });
         }
         if let Some(text) = changed {

@@ -626,15 +626,13 @@ impl Redactor {
             }
             // Whole characters: widen over UTF-8 continuation bytes (a scan reports what
             // the engine found).
-            while !cursor.scan_only
-                && s > cursor.emitted
-                && s > ws
-                && is_continuation(buf[s - base])
-            {
-                s -= 1;
-            }
-            while !cursor.scan_only && e < we && is_continuation(buf[e - base]) {
-                e += 1;
+            if !cursor.scan_only {
+                while s > cursor.emitted && s > ws && is_continuation(buf[s - base]) {
+                    s -= 1;
+                }
+                while e < we && is_continuation(buf[e - base]) {
+                    e += 1;
+                }
             }
             if let Some(applied) = cursor.applied.as_mut() {
                 applied.push(f.moved(s, e));

@@ -513,7 +513,9 @@ pub(super) fn us_passport(hay: &[u8], start: usize, end: usize) -> Option<Verdic
 
 pub(super) fn us_bank_account(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     let d = Digits::of(&hay[start..end])?;
-    bank_account_digits(d.as_slice()).then_some(())?;
+    if !bank_account_digits(d.as_slice()) {
+        return None;
+    }
     Verdict::keep(start, end)
 }
 
