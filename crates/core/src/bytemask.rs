@@ -76,6 +76,16 @@ mod imp {
     }
 
     #[inline(always)]
+    pub(super) fn digits_and_line_feeds(chunk: &[u8; 16]) -> (u32, u32) {
+        let lane = load_unaligned_m128i(chunk);
+        let line_feed = set_splat_i8_m128i(b'\n' as i8);
+        (
+            move_mask_i8_m128i(within(lane, b'0', b'9')) as u32 & 0xFFFF,
+            move_mask_i8_m128i(cmp_eq_mask_i8_m128i(lane, line_feed)) as u32 & 0xFFFF,
+        )
+    }
+
+    #[inline(always)]
     pub(super) fn words(block: &Block) -> super::Words {
         let lanes = lanes(block);
         super::Words {
@@ -105,6 +115,18 @@ mod portable {
 
     pub(super) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
         gather(block, |b| bytes.contains(&b))
+    }
+
+    pub(super) fn digits_and_line_feeds(chunk: &[u8; 16]) -> (u32, u32) {
+        chunk
+            .iter()
+            .enumerate()
+            .fold((0, 0), |(digits, feeds), (k, &b)| {
+                (
+                    digits | u32::from(b.is_ascii_digit()) << k,
+                    feeds | u32::from(b == b'\n') << k,
+                )
+            })
     }
 
     pub(super) fn words(block: &Block) -> super::Words {
@@ -137,6 +159,13 @@ pub(crate) fn range(block: &Block, lo: u8, hi: u8) -> u64 {
 #[inline]
 pub(crate) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
     imp::any_of(block, bytes)
+}
+
+/// The ASCII digits and the line feeds of the 16 bytes of `hay` from `at` (zeros past its
+/// end, which are neither), as two 16-bit masks.
+#[inline]
+pub(crate) fn digits_and_line_feeds(hay: &[u8], at: usize) -> (u32, u32) {
+    imp::digits_and_line_feeds(&padded(hay, at))
 }
 
 /// The digits and letters of `block`.
@@ -180,6 +209,15 @@ mod tests {
             prop_assert_eq!(portable::range(&block, lo, hi), range(&block, lo, hi));
             prop_assert_eq!(portable::any_of(&block, &six), any_of(&block, &six));
             prop_assert_eq!(portable::words(&block), w);
+            for at in [0, 17, 48, 60] {
+                let (digits, feeds) = digits_and_line_feeds(&bytes, at);
+                let lane = (w.digit >> at) as u32 & 0xFFFF;
+                let upto = if at + 16 > 64 { (1u32 << (64 - at)) - 1 } else { 0xFFFF };
+                prop_assert_eq!(digits, lane & upto);
+                prop_assert_eq!(feeds, (each(&block, |b| b == b'\n') >> at) as u32 & upto);
+                let chunk: [u8; 16] = padded(&bytes, at);
+                prop_assert_eq!(portable::digits_and_line_feeds(&chunk), (digits, feeds));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 //! The compiled engine: the candidate search, scoring and overlap resolution.
 
+use crate::bytemask;
 use crate::compile::{sep_mask, EngineBuilder};
 use crate::dictionary::CompiledDictionary;
 use crate::error::BuildError;
@@ -313,6 +314,59 @@ fn run_totals(groups: &[(usize, usize)], gaps: &[u8], k: usize) -> u64 {
     totals
 }
 
+/// Grows the cluster starting with the digit at `p` (digits no more than CLUSTER_GAP bytes
+/// apart, on one line) one digit group at a time into `groups`, noting per gap between groups
+/// the joiner sets it belongs to (`gaps`): a gap of at most two bytes joins the groups around
+/// it in the sets all its bytes belong to (`joiner_bits`). Returns the cluster's end and
+/// whether it was cut at `MAX_CLUSTER_GROUPS` groups.
+#[inline]
+fn grow_cluster(
+    hay: &[u8],
+    p: usize,
+    joiner_bits: &[u8; 256],
+    groups: &mut Vec<(usize, usize)>,
+    gaps: &mut Vec<u8>,
+) -> (usize, bool) {
+    groups.clear();
+    gaps.clear();
+    let mut q = p;
+    loop {
+        // The group's digits and what follows them, 16 bytes at a time.
+        let start = q;
+        let (mut digits, mut feeds) = bytemask::digits_and_line_feeds(hay, q);
+        while digits == 0xFFFF {
+            q += 16;
+            (digits, feeds) = bytemask::digits_and_line_feeds(hay, q);
+        }
+        let run = (!digits).trailing_zeros() as usize;
+        q += run;
+        groups.push((start, q));
+        if groups.len() == MAX_CLUSTER_GROUPS {
+            return (q, true);
+        }
+        // The next digit or line feed at most CLUSTER_GAP - 1 bytes after the group (the
+        // zeros past the input's end are neither).
+        let (mut stops, mut digit_at) = ((digits | feeds) >> run, digits >> run);
+        if 16 - run < CLUSTER_GAP {
+            (digit_at, feeds) = bytemask::digits_and_line_feeds(hay, q);
+            stops = digit_at | feeds;
+        }
+        let gap = stops.trailing_zeros() as usize;
+        if gap >= CLUSTER_GAP || digit_at >> gap & 1 == 0 {
+            return (q, false);
+        }
+        let next = q + gap;
+        gaps.push(if gap <= 2 {
+            hay[q..next]
+                .iter()
+                .fold(u8::MAX, |m, &b| m & joiner_bits[usize::from(b)])
+        } else {
+            0
+        });
+        q = next;
+    }
+}
+
 /// Queues `ws..we` as a rule's next window: merged into its pending window when it starts at
 /// most `slack` bytes after that one's end (one search over a few more bytes costs less than
 /// another search), else the pending window is handed back to be searched now.
@@ -410,6 +464,83 @@ impl DigitTrigger {
     }
 }
 
+/// Per byte, as a neighbour of a digit group: 1 for an ASCII letter or digit, 2 for a space or
+/// hyphen, else 0 (see `ShortGate`).
+static NEIGHBOUR: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            1
+        } else if byte == b' ' || byte == b'-' {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Which clusters reach no trigger of a scan for want of what stands next to their digits.
+/// *Bare* triggers ask for neither a token nor a word; a cluster none of whose joiner sets
+/// holds a chain as long as a bare trigger of that set asks reaches only the others, which
+/// want a token longer than a digit group (a letter or digit next to a group) or a word next
+/// to the digits (a letter next to a group, or a space or hyphen when across a gap).
+struct ShortGate {
+    /// Per joiner set, the smallest minimum of its bare triggers.
+    bare_min: [usize; 8],
+    /// The shortest token the others ask for.
+    token: usize,
+    /// What the others accept next to a group (`NEIGHBOUR` classes as bits).
+    needs: u8,
+}
+
+impl ShortGate {
+    /// A gate that shuts no cluster out.
+    #[cfg(test)]
+    const OPEN: ShortGate = ShortGate {
+        bare_min: [0; 8],
+        token: 0,
+        needs: 0,
+    };
+
+    fn new(triggers: &[DigitTrigger]) -> ShortGate {
+        let mut gate = ShortGate {
+            bare_min: [usize::MAX; 8],
+            token: usize::MAX,
+            needs: 0,
+        };
+        for t in triggers {
+            let words = t.word_before > 0 || t.word_after > 0;
+            if t.token == 0 && !words {
+                gate.bare_min[t.joiners] = gate.bare_min[t.joiners].min(t.min);
+                continue;
+            }
+            if t.token > 0 {
+                gate.token = gate.token.min(t.token);
+            }
+            gate.needs |= 1 | if words && t.word_gap { 2 } else { 0 };
+        }
+        gate
+    }
+
+    /// Whether no trigger can fire for a cluster with these digit `groups` and longest
+    /// chains per joiner set.
+    #[inline]
+    fn shuts(&self, hay: &[u8], groups: &[(usize, usize)], longest_in: &[usize; 8]) -> bool {
+        // No lane is shorter than the longest group (lanes of sets not in use hold it).
+        let longest_group = longest_in.iter().copied().min().unwrap_or(0);
+        let near = |i: usize| hay.get(i).map_or(0, |&b| NEIGHBOUR[usize::from(b)]);
+        (0..8).all(|k| longest_in[k] < self.bare_min[k])
+            && longest_group < self.token
+            && !groups
+                .iter()
+                .any(|&(a, b)| (near(a.wrapping_sub(1)) | near(b)) & self.needs != 0)
+    }
+}
+
 pub(crate) struct Inner {
     pub(crate) rules: Vec<Rule>,
     pub(crate) digit: Vec<DigitTrigger>,
@@ -504,8 +635,9 @@ pub struct Scratch {
     ctx_cursor: usize,
     ctx: Vec<(usize, usize, u32)>,
     findings: Vec<Finding>,
-    /// Tests turn the checks that pass over windows (`Engine::penalised`,
-    /// `Engine::some_run_validates`) off, to check that they change no finding.
+    /// Tests turn the checks that pass over clusters and windows (`ShortGate`,
+    /// `Engine::penalised`, `Engine::some_run_validates`) off, to check that they change no
+    /// finding.
     #[cfg(test)]
     search_all: bool,
 }
@@ -1116,41 +1248,15 @@ impl Engine {
         let mut triggers = std::mem::take(&mut s.triggers);
         triggers.clear();
         triggers.extend(inner.digit.iter().filter(|t| on[t.rule as usize]).cloned());
-        let sets = inner.joiners.len();
+        let gate = ShortGate::new(&triggers);
+        #[cfg(test)]
+        let gate = match s.search_all {
+            true => ShortGate::OPEN,
+            false => gate,
+        };
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
-            // Grow the cluster (digits no more than CLUSTER_GAP bytes apart, on one line) one
-            // digit group at a time, noting per gap between groups the joiner sets it belongs
-            // to: a gap of at most two bytes joins the groups around it in the sets all its
-            // bytes belong to.
-            s.groups.clear();
-            s.gaps.clear();
-            let mut q = p;
-            let mut cut = false;
-            loop {
-                let start = q;
-                q += hay[q..].iter().take_while(|b| b.is_ascii_digit()).count();
-                s.groups.push((start, q));
-                if s.groups.len() == MAX_CLUSTER_GROUPS {
-                    cut = true;
-                    break;
-                }
-                let reach = (q + CLUSTER_GAP).min(hay.len());
-                let next = hay[q..reach]
-                    .iter()
-                    .position(|&b| b.is_ascii_digit() || b == b'\n')
-                    .map(|k| q + k)
-                    .filter(|&k| hay[k] != b'\n');
-                let Some(next) = next else { break };
-                s.gaps.push(if next - q <= 2 {
-                    hay[q..next]
-                        .iter()
-                        .fold(u8::MAX, |m, &b| m & inner.joiner_bits[usize::from(b)])
-                } else {
-                    0
-                });
-                q = next;
-            }
+            let (q, cut) = grow_cluster(hay, p, &inner.joiner_bits, &mut s.groups, &mut s.gaps);
             let (cs, ce) = (p, q);
             // After a cut the next cluster starts `CLUSTER_OVERLAP` groups back.
             i = if cut {
@@ -1176,8 +1282,13 @@ impl Engine {
                     longest_in[k] = longest_in[k].max(run[k]);
                 }
             }
-            let longest = longest_in[..sets].iter().copied().max().unwrap_or(0);
+            // Lanes of sets not in use hold the longest group, which no set's chain is shorter
+            // than: the longest of all eight is the longest of the sets in use.
+            let longest = longest_in.iter().copied().max().unwrap_or(0);
             if longest < global_min {
+                continue;
+            }
+            if gate.shuts(hay, &s.groups, &longest_in) {
                 continue;
             }
             if longest < inner.plain_min
@@ -2130,6 +2241,85 @@ triggers = [{{ digits = {digits} }}]
             let engine = ENGINE.get_or_init(|| Engine::builtin().unwrap());
             let (checked, searched) = with_and_without_check(engine, &pieces.concat(), min);
             proptest::prop_assert_eq!(checked, searched);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Clusters whose chains are too short for every trigger that asks for no token or
+        /// word, with nothing next to their digits that a token or word trigger wants, are
+        /// passed over without changing a finding: times, short numbers, IBAN-like words,
+        /// crypto-like tokens, spaces and hyphens on either side.
+        #[test]
+        fn short_clusters_passed_over_hold_no_finding(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "[10:42] ", "10:42", "1", "12", "7 ", "GB", "gb", "AB", "Z", "-", " ", "  ",
+                ":", "(", ")", "\n", ".", "x", "bc1qar0srrr", "7xfkvy5l643lydnw9re59gtzzwf5mdq",
+                "1BoatSLRHtKNngkdXEeobR7", "0x", "de44", "RSSMRA85T10A562S", "ABCDE",
+                "1234F", "AB 12 34 56 C", "12345678-Z", "X1234567L", "S1234567D", "iban ",
+                "call ", "04/12", "2024-03-15T10:42", "ref ", "a1b2c3d4e5f6",
+            ]), 0..24),
+            min in proptest::sample::select(vec![0.0f32, 0.3, 0.5]),
+        ) {
+            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+            let engine = ENGINE.get_or_init(|| Engine::builtin().unwrap());
+            let (checked, searched) = with_and_without_check(engine, &pieces.concat(), min);
+            proptest::prop_assert_eq!(checked, searched);
+        }
+
+        /// Clusters grow 16 bytes at a time as they would one byte at a time: the same digit
+        /// groups, joiner sets per gap and end, next to line feeds, near the input's end and
+        /// across 16-byte steps.
+        #[test]
+        fn clusters_grow_as_one_byte_at_a_time(
+            pieces in proptest::collection::vec(
+                (1usize..40, 0usize..16, proptest::sample::select(b" -.:/\nab".to_vec())),
+                0..24,
+            ),
+        ) {
+            // Digit groups of 1 to 39 digits, each followed by a gap of 0 to 15 bytes.
+            let mut hay = Vec::new();
+            for (digits, gap, byte) in pieces {
+                hay.extend(std::iter::repeat_n(b'7', digits));
+                hay.extend(std::iter::repeat_n(byte, gap));
+            }
+            let mut joiner_bits = [0u8; 256];
+            for (k, set) in [&b" -"[..], b" .-/()", b":"].iter().enumerate() {
+                for &b in *set {
+                    joiner_bits[usize::from(b)] |= 1 << k;
+                }
+            }
+            let (mut groups, mut gaps) = (Vec::new(), Vec::new());
+            let mut from = 0;
+            while let Some(p) = hay[from..].iter().position(u8::is_ascii_digit).map(|i| from + i) {
+                let (end, cut) = grow_cluster(&hay, p, &joiner_bits, &mut groups, &mut gaps);
+                proptest::prop_assert!(!cut);
+                // One byte at a time.
+                let (mut want_groups, mut want_gaps) = (Vec::new(), Vec::new());
+                let mut q = p;
+                loop {
+                    let start = q;
+                    q += hay[q..].iter().take_while(|b| b.is_ascii_digit()).count();
+                    want_groups.push((start, q));
+                    let reach = (q + CLUSTER_GAP).min(hay.len());
+                    let next = hay[q..reach]
+                        .iter()
+                        .position(|&b| b.is_ascii_digit() || b == b'\n')
+                        .map(|k| q + k)
+                        .filter(|&k| hay[k] != b'\n');
+                    let Some(next) = next else { break };
+                    want_gaps.push(if next - q <= 2 {
+                        hay[q..next].iter().fold(u8::MAX, |m, &b| m & joiner_bits[usize::from(b)])
+                    } else {
+                        0
+                    });
+                    q = next;
+                }
+                proptest::prop_assert_eq!(&groups, &want_groups);
+                proptest::prop_assert_eq!(&gaps, &want_gaps);
+                proptest::prop_assert_eq!(end, q);
+                from = end;
+            }
         }
     }
 
