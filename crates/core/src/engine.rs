@@ -495,6 +495,9 @@ struct ShortGate {
     token: usize,
     /// What the others accept next to a group (`NEIGHBOUR` classes as bits).
     needs: u8,
+    /// Whether a trigger asking for a letter right before (after) its chain is passed over
+    /// when no group has one there.
+    letters: bool,
 }
 
 impl ShortGate {
@@ -504,6 +507,7 @@ impl ShortGate {
         bare_min: [0; 8],
         token: 0,
         needs: 0,
+        letters: false,
     };
 
     fn new(triggers: &[DigitTrigger]) -> ShortGate {
@@ -511,6 +515,7 @@ impl ShortGate {
             bare_min: [usize::MAX; 8],
             token: usize::MAX,
             needs: 0,
+            letters: true,
         };
         for t in triggers {
             let words = t.word_before > 0 || t.word_after > 0;
@@ -1309,6 +1314,10 @@ impl Engine {
             // words next to the cluster's digit groups (see `word_mask`): no chain is next to
             // a word of another length (worked out on first need).
             let mut words: [Option<u64>; 4] = [None; 4];
+            // Whether a letter stands right before some group, and right after some group
+            // (worked out on first need): a trigger asking for a letter next to its chain
+            // needs one.
+            let mut adjacent: Option<(bool, bool)> = None;
             // Per joiner set, whether its chains are built, and the totals of its runs of
             // joined groups (see `run_totals`), each on first need.
             let mut built = 0u8;
@@ -1394,6 +1403,19 @@ impl Engine {
                 };
                 if !t.words_fit(near_words) {
                     continue;
+                }
+                if (t.letter_before == 1 || t.letter_after == 1) && gate.letters {
+                    let (before, after) = *adjacent.get_or_insert_with(|| {
+                        let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
+                        let groups = s.groups.iter();
+                        (
+                            groups.clone().any(|&(a, _)| letter(a.wrapping_sub(1))),
+                            groups.clone().any(|&(_, b)| letter(b)),
+                        )
+                    });
+                    if t.letter_before == 1 && !before || t.letter_after == 1 && !after {
+                        continue;
+                    }
                 }
                 let r = t.rule as usize;
                 let bit = inner.context_bit[r];
@@ -2247,9 +2269,10 @@ triggers = [{{ digits = {digits} }}]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// Clusters whose chains are too short for every trigger that asks for no token or
-        /// word, with nothing next to their digits that a token or word trigger wants, are
+        /// word, with nothing next to their digits that a token or word trigger wants, and
+        /// clusters with no letter next to a group for a trigger that wants one there, are
         /// passed over without changing a finding: times, short numbers, IBAN-like words,
-        /// crypto-like tokens, spaces and hyphens on either side.
+        /// crypto-like tokens, Corsican NIRs, spaces and hyphens on either side.
         #[test]
         fn short_clusters_passed_over_hold_no_finding(
             pieces in proptest::collection::vec(proptest::sample::select(vec![
@@ -2257,7 +2280,8 @@ triggers = [{{ digits = {digits} }}]
                 ":", "(", ")", "\n", ".", "x", "bc1qar0srrr", "7xfkvy5l643lydnw9re59gtzzwf5mdq",
                 "1BoatSLRHtKNngkdXEeobR7", "0x", "de44", "RSSMRA85T10A562S", "ABCDE",
                 "1234F", "AB 12 34 56 C", "12345678-Z", "X1234567L", "S1234567D", "iban ",
-                "call ", "04/12", "2024-03-15T10:42", "ref ", "a1b2c3d4e5f6",
+                "call ", "04/12", "2024-03-15T10:42", "ref ", "a1b2c3d4e5f6", "2A", "2B", "1 85 05 ",
+                "123 456 78", "A35863935", "123456", "nir ", "2A ", "123 456 33",
             ]), 0..24),
             min in proptest::sample::select(vec![0.0f32, 0.3, 0.5]),
         ) {
