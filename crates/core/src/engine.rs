@@ -271,21 +271,29 @@ fn build_chains(chains: &mut Vec<Chain>, groups: &[(usize, usize)], gaps: &[u8],
     }
 }
 
-/// How many separator classes `sep_mask` knows ...
+/// How many separator classes `sep_mask` knows.
 const SEP_CLASSES: usize = 9;
 
-/// ... and per byte, its class (`SEP_CLASSES` for digits and line feeds, which are not
-/// separators).
-static SEP_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
+/// The bits of one separator class's count in a cluster's packed counts (see `SEP_COUNT`):
+/// the bytes counted (between the groups and three either side) fit.
+const SEP_FIELD: usize = 14;
+const _: () = assert!(
+    (CLUSTER_GAP - 1) * (MAX_CLUSTER_GROUPS - 1) + 6 < 1 << SEP_FIELD
+        && SEP_FIELD * SEP_CLASSES <= 128
+);
+
+/// Per byte, what it adds to a cluster's separator counts, packed into one number (class `k`
+/// of `sep_mask` in bits `SEP_FIELD * k` on): one in its class's field, nothing for digits and
+/// line feeds, which are not separators. Adding in a register keeps the count of consecutive
+/// bytes of one class from waiting on a store to memory each.
+static SEP_COUNT: [u128; 256] = {
+    let mut table = [0u128; 256];
     let mut b = 0;
     while b < 256 {
         let byte = b as u8;
-        table[b] = if byte.is_ascii_digit() || byte == b'\n' {
-            SEP_CLASSES as u8
-        } else {
-            sep_mask(byte).trailing_zeros() as u8
-        };
+        if !byte.is_ascii_digit() && byte != b'\n' {
+            table[b] = 1 << (SEP_FIELD * sep_mask(byte).trailing_zeros() as usize);
+        }
         b += 1;
     }
     table
@@ -1306,7 +1314,7 @@ impl Engine {
             // ending near its start (see `near_words`; worked out on first need).
             let mut near: Option<(u64, u64)> = None;
             // Separators in and right around the cluster, on its line (counted on first need).
-            let mut seps: Option<[usize; SEP_CLASSES + 1]> = None;
+            let mut seps: Option<u128> = None;
             // The longest run of ASCII letters and digits holding a group's first digit: no
             // chain starts in a longer token (worked out on first need).
             let mut tokens: Option<usize> = None;
@@ -1345,14 +1353,13 @@ impl Engine {
                     continue;
                 }
                 if t.requires != 0 {
-                    let counts = seps.get_or_insert_with(|| {
-                        // Per separator class (bit k of `sep_mask`), its bytes; line feeds
-                        // fall in the uncounted last slot. Only the bytes between the digit
-                        // groups and the three either side are read.
-                        let mut counts = [0usize; SEP_CLASSES + 1];
+                    let counts = *seps.get_or_insert_with(|| {
+                        // Per separator class, its bytes (see `SEP_COUNT`). Only the bytes
+                        // between the digit groups and the three either side are read.
+                        let mut counts = 0u128;
                         let mut add = |bytes: &[u8]| {
                             for &b in bytes {
-                                counts[usize::from(SEP_CLASS[usize::from(b)])] += 1;
+                                counts += SEP_COUNT[usize::from(b)];
                             }
                         };
                         add(&hay[cs.saturating_sub(3)..cs]);
@@ -1362,15 +1369,14 @@ impl Engine {
                         add(&hay[ce..(ce + 3).min(hay.len())]);
                         counts
                     });
-                    let (mut required, mut any) = (0, false);
+                    let mut required = 0;
                     let mut want = t.requires;
                     while want != 0 {
                         let k = want.trailing_zeros() as usize;
                         want &= want - 1;
-                        required += counts[k];
-                        any |= counts[k] > 0;
+                        required += (counts >> (SEP_FIELD * k)) as usize & ((1 << SEP_FIELD) - 1);
                     }
-                    if !any || required < t.requires_count {
+                    if required == 0 || required < t.requires_count {
                         continue;
                     }
                 }
