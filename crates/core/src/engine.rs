@@ -2088,6 +2088,37 @@ mod tests {
     }
 
     #[test]
+    fn chains_written_like_dates() {
+        for date in [
+            "2024-03-15",
+            "15/03/2024",
+            "3.15.24",
+            "01.02.03",
+            "1/2/2024",
+            "2024-1-9",
+        ] {
+            assert!(is_date(date.as_bytes()), "{date}");
+        }
+        for other in [
+            "2024-13-01",
+            "2024-03-32",
+            "32/01/2024",
+            "13/13/2024",
+            "0/0/2024",
+            "2024-03-15-1",
+            "2024-03/15",
+            "2024 03 15",
+            "415-555-0132",
+            "1-2-3",
+            "12345678",
+            "15/03",
+            "123/03/2024",
+        ] {
+            assert!(!is_date(other.as_bytes()), "{other}");
+        }
+    }
+
+    #[test]
     fn words_around_digits() {
         // (text, where the digits start or end, after them?, across a gap?, word length)
         let cases = [
