@@ -16,6 +16,7 @@ use std::sync::Arc;
 pub const CONTEXT_BEFORE: usize = 64;
 /// Bytes of context looked at after a match.
 pub const CONTEXT_AFTER: usize = 40;
+const _: () = assert!(CONTEXT_AFTER < 64);
 /// The default score threshold.
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 /// Default increase of a score when a context word is near.
@@ -1759,10 +1760,10 @@ impl Engine {
         // The cursor moves by the widest window of any rule, so that it only moves forward.
         let ws = c.start.saturating_sub(self.inner.max_ctx_before);
         let mut we = c.end.saturating_add(CONTEXT_AFTER).min(hay.len());
-        if let Some(i) = hay[c.end..we]
-            .iter()
-            .position(|&b| matches!(b, b'.' | b'?' | b'!' | b'\n'))
-        {
+        // The first sentence end after the value (CONTEXT_AFTER < 64: one block's mask).
+        let ends = bytemask::any_of(&bytemask::block_at(hay, c.end), b".?!\n");
+        let ends = ends & ((1u64 << (we - c.end)) - 1);
+        if let Some(i) = (ends != 0).then(|| ends.trailing_zeros() as usize) {
             // A dot inside a token ("e.g", "3.5") does not end the sentence.
             let end = c.end + i;
             if hay[end] != b'.' || hay.get(end + 1).is_none_or(u8::is_ascii_whitespace) {
@@ -1775,8 +1776,15 @@ impl Engine {
         }
         // ... and this rule's own window starts at the first entry ending after
         // `c.start - before`.
-        let from = s.ctx_cursor
-            + s.ctx[s.ctx_cursor..].partition_point(|&(_, e, _)| e + before <= c.start);
+        // (A few entries at most: read in order, the rest by halving.)
+        let outside = |&(_, e, _): &(usize, usize, u32)| e + before <= c.start;
+        let mut from = s.ctx_cursor;
+        while from < s.ctx_cursor + 8 && s.ctx.get(from).is_some_and(outside) {
+            from += 1;
+        }
+        if from == s.ctx_cursor + 8 {
+            from += s.ctx[from..].partition_point(outside);
+        }
         for &(a, b, id) in &s.ctx[from..] {
             if a >= we {
                 break;
@@ -2085,6 +2093,62 @@ mod tests {
         // Totals of 64 digits and more are left out.
         let long = [(0, 40), (41, 81)];
         assert_eq!(run_totals(&long, &[0b1], 0), 1 << 40);
+    }
+
+    #[test]
+    fn context_words_count_within_their_reach_and_sentence() {
+        // "near" reads 16 bytes before its values and "far" 400: the context index is read
+        // from 400 bytes back, and "near" must pass over the words it cannot see. Both
+        // report their values without context, which raises the score.
+        let engine = rules_only(
+            r#"
+[[rule]]
+id = "near"
+entity = "MEMBER_ID"
+patterns = ['\bM\d{6}\b']
+context = ["member"]
+context_before = 16
+score = 0.5
+triggers = [{ digits = 6 }]
+
+[[rule]]
+id = "far"
+entity = "LOCKER"
+patterns = ['\bL\d{7}\b']
+context = ["locker"]
+context_before = 400
+score = 0.5
+triggers = [{ digits = 7 }]
+"#,
+        );
+        let raised = |text: &str| {
+            let found: Vec<Finding> = engine.find_iter(text.as_bytes()).collect();
+            assert_eq!(found.len(), 1, "{text:?}");
+            found[0].score() > 0.5
+        };
+        // After the value: up to CONTEXT_AFTER bytes, and not past the end of its sentence
+        // or line (a dot inside a token is no end).
+        for pad in 1..60 {
+            for end in ["", ".", "\n"] {
+                let text = format!("M123456{}member{end}", " ".repeat(pad));
+                assert_eq!(raised(&text), pad < CONTEXT_AFTER, "{text:?}");
+            }
+        }
+        assert!(raised("M123456 member"));
+        assert!(!raised("M123456. member"));
+        assert!(!raised("M123456? member"));
+        assert!(!raised("M123456\nmember"));
+        assert!(raised("M123456 e.g. member"));
+        assert!(raised("M123456, see member."));
+        // Before it: words within its own reach only, however many stand further back.
+        for words in [1, 3, 8, 9, 30] {
+            let far = "member ".repeat(words);
+            assert!(
+                !raised(&format!("{far}and then some more M123456")),
+                "{words}"
+            );
+            assert!(raised(&format!("{far}and member M123456")), "{words}");
+        }
     }
 
     #[test]
