@@ -544,7 +544,8 @@ impl ShortGate {
     /// chains per joiner set.
     #[inline]
     fn shuts(&self, hay: &[u8], groups: &[(usize, usize)], longest_in: &[usize; 8]) -> bool {
-        // No lane is shorter than the longest group (lanes of sets not in use hold it).
+        // No lane is shorter than the longest group (a lane of a set not in use holds it): with
+        // nothing next to the groups, no token is longer.
         let longest_group = longest_in.iter().copied().min().unwrap_or(0);
         let near = |i: usize| hay.get(i).map_or(0, |&b| NEIGHBOUR[usize::from(b)]);
         (0..8).all(|k| longest_in[k] < self.bare_min[k])
