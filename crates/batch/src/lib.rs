@@ -240,10 +240,10 @@ pub struct Batch<'a> {
     scan_block: usize,
 }
 
-/// Default of [`Batch::scan_block`]: 4 MiB. Each block is scanned with a margin on both sides
-/// (17 KiB with the built-in rules); against 1 MiB blocks this scans 2% fewer bytes for 768
-/// more page faults of the buffer.
-pub const SCAN_BLOCK: usize = 4 << 20;
+/// Default of [`Batch::scan_block`]: 2 MiB. Each block is scanned with a margin on both sides
+/// (17 KiB with the built-in rules, 1.7% more bytes scanned); a scan's passes over a smaller
+/// block find more of it in the cache, and 2 MiB was the fastest of 512 KiB to 4 MiB.
+pub const SCAN_BLOCK: usize = 2 << 20;
 
 /// Why a file is refused once the run has read `Limits::max_total_bytes`.
 const TOTAL_REACHED: &str = "the run's total size limit is reached";
