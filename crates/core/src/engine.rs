@@ -2386,9 +2386,16 @@ triggers = [{{ digits = {digits} }}]
                 "123 456 78", "A35863935", "123456", "nir ", "2A ", "123 456 33",
             ]), 0..24),
             min in proptest::sample::select(vec![0.0f32, 0.3, 0.5]),
+            birth_dates in proptest::bool::ANY,
         ) {
-            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-            let engine = ENGINE.get_or_init(|| Engine::builtin().unwrap());
+            // Every rule, or all but birth dates (whose joiners hold `:`, so that with them
+            // on a time is a chain of four digits and passes the gate).
+            static ENGINES: std::sync::OnceLock<[Engine; 2]> = std::sync::OnceLock::new();
+            let engines = ENGINES.get_or_init(|| {
+                let without = Engine::builder().disable_rules(["date-of-birth"]).build();
+                [without.unwrap(), Engine::builtin().unwrap()]
+            });
+            let engine = &engines[usize::from(birth_dates)];
             let (checked, searched) = with_and_without_check(engine, &pieces.concat(), min);
             proptest::prop_assert_eq!(checked, searched);
         }
