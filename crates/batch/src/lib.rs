@@ -435,23 +435,30 @@ impl<'a> Batch<'a> {
         if let Some(kind) = Kind::of(&shown) {
             return self.archive_file(p, kind, target, emit);
         }
-        if self.streams(&shown, meta.len()) {
-            for e in self.stream_file(p, &shown, target) {
-                emit(e);
-            }
-            return;
-        }
-        match read_file(p, self.limits.max_file_bytes) {
-            Err(ReadError::TooLarge(_)) if Format::from_name(&shown) == Format::Text => {
+        match self.load(p, &shown, meta.len()) {
+            Load::Stream => {
                 for e in self.stream_file(p, &shown, target) {
                     emit(e);
                 }
             }
-            Err(e) => emit(e.event(&shown)),
-            Ok(data) => {
+            Load::Failed(e) => emit(e),
+            Load::Whole(data) => {
                 let done = self.blob(&shown, &shown, data, 0);
                 self.write_single(done, target, &shown, emit);
             }
+        }
+    }
+
+    /// How the plain file `p` (named `shown`, `size` bytes) is taken in: streamed (plain text
+    /// to scan longer than a scan block, or over the in-memory limit), else read whole.
+    fn load(&self, p: &Path, shown: &str, size: u64) -> Load {
+        if self.streams(shown, size) {
+            return Load::Stream;
+        }
+        match read_file(p, self.limits.max_file_bytes) {
+            Ok(data) => Load::Whole(data),
+            Err(ReadError::TooLarge(_)) if Format::from_name(shown) == Format::Text => Load::Stream,
+            Err(e) => Load::Failed(e.event(shown)),
         }
     }
 
@@ -567,27 +574,23 @@ impl<'a> Batch<'a> {
             .into_iter()
             .partition(|f| Kind::of(&f.to_string_lossy()).is_some());
         let target_of = |f: &Path| target.map(|t| t.join(f.strip_prefix(root).unwrap_or(f)));
-        let limit = self.limits.max_file_bytes;
         pipeline::ordered(
             plain.into_iter(),
             self.in_flight,
             |f: PathBuf| {
                 let shown = f.display().to_string();
                 let size = std::fs::metadata(&f).map_or(0, |m| m.len());
-                if self.streams(&shown, size) {
-                    return self.stream_file(&f, &shown, None);
-                }
-                let mut done = match read_file(&f, limit) {
-                    Ok(data) => self.blob(&shown, &shown, data, 0),
-                    Err(ReadError::TooLarge(_)) if Format::from_name(&shown) == Format::Text => {
+                let mut done = match self.load(&f, &shown, size) {
+                    Load::Whole(data) => self.blob(&shown, &shown, data, 0),
+                    Load::Stream => {
                         let t = target_of(&f);
                         if let Some(dir) = t.as_ref().and_then(|t| t.parent()) {
                             let _ = std::fs::create_dir_all(dir);
                         }
                         return self.stream_file(&f, &shown, t.as_deref());
                     }
-                    Err(e) => Done {
-                        events: vec![e.event(&shown)],
+                    Load::Failed(e) => Done {
+                        events: vec![e],
                         output: None,
                     },
                 };
@@ -1125,6 +1128,13 @@ fn failed(path: &str, e: impl std::fmt::Display) -> Event {
 
 fn too_large(limit: u64) -> String {
     format!("larger than the {limit}-byte limit for one file")
+}
+
+/// How a plain file is taken in (see `Batch::load`).
+enum Load {
+    Whole(Vec<u8>),
+    Stream,
+    Failed(Event),
 }
 
 enum ReadError {
