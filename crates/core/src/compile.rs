@@ -439,15 +439,16 @@ fn compile(
                 // A rule searched only in small windows gains nothing from the regex's own literal
                 // prefilter; one that scans whole inputs does.
                 let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
+                // Built from the syntax trees parsed above (same settings as `syntax()`), so
+                // the patterns are not parsed twice.
                 let regex = Regex::builder()
-                    .syntax(syntax())
                     .configure(
                         Regex::config()
                             .utf8_empty(false)
                             .auto_prefilter(whole_input)
                             .dfa(false),
                     )
-                    .build_many(&patterns)
+                    .build_many_from_hir(&hirs)
                     .map_err(|e| {
                         err(BuildError::new(BuildErrorKind::Pattern {
                             index: e.pattern().map_or(0, |p| p.as_usize()),
