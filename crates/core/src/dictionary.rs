@@ -105,7 +105,7 @@ fn first_word(key: &[u8]) -> usize {
 ///   of one byte is marked with every byte that can follow). Places holding such a byte are
 ///   probed with this key only.
 struct Starts {
-    bits: Vec<u64>,
+    bits: Box<[u64; (1 << BITS_LOG2) / 64]>,
     /// Per byte, whether an entry starts with it and it is no ASCII letter or digit.
     lead: [bool; 256],
     /// Those bytes when there are six or fewer, repeated to six (compared directly, which the
@@ -206,7 +206,7 @@ fn fold8(key: &[u8]) -> u64 {
 impl Starts {
     fn new() -> Starts {
         Starts {
-            bits: vec![0; (1 << BITS_LOG2) / 64],
+            bits: Box::new([0; (1 << BITS_LOG2) / 64]),
             lead: [false; 256],
             few_leads: None,
             every_word: false,
