@@ -17,8 +17,9 @@
 //!
 //! A pass over the input classifies 64 bytes at a time (byte masks, see `crate::bytemask`) and
 //! turns most places down with two bit-table probes each (see
-//! [`Starts`]); the automaton is walked, anchored, only from the rest. An unanchored automaton
-//! walked over every byte would cost a chain of dependent table loads per byte.
+//! [`Starts`]); the automaton is walked, anchored, only from the rest, and from after the
+//! place's word when that word is one an entry starts with (see [`Words`]). An unanchored
+//! automaton walked over every byte would cost a chain of dependent table loads per byte.
 
 use crate::bytemask::{self, block_at, padded};
 use crate::error::{BuildError, BuildErrorKind};
@@ -49,6 +50,8 @@ pub(crate) struct CompiledDictionary {
     /// The automaton's anchored start state.
     start: aho_corasick::automaton::StateID,
     starts: Starts,
+    /// The words entries start with, each with where the automaton stands after it.
+    words: Words,
     /// Per entry, the length of its first word when the input's word must be that word (see
     /// [`Starts`]: entries starting with a letter or digit that are not open).
     closed: Vec<Option<usize>>,
@@ -258,6 +261,96 @@ struct Classes {
     digit: u64,
 }
 
+/// The first words of the entries that start with a letter or digit (their first eight bytes,
+/// folded, and their length, 9 for any longer: the key of [`Starts::word_key`]), each with the
+/// automaton's state after reading those bytes and the longest entry read whole by then.
+///
+/// Where a place's word is one of them, the automaton is walked on from that state rather than
+/// from the place: the walk reads the bytes after the word only (most walks end a byte or two
+/// after it). Where it is none of them, no entry starting with a whole word can be found there,
+/// and only an open entry (a prefix of the word) can.
+struct Words {
+    /// Open addressing from the word's key; `bytes == 0` marks a free slot (a word has a byte).
+    slots: Vec<Word>,
+}
+
+#[derive(Clone, Copy)]
+struct Word {
+    bytes: u64,
+    len: u8,
+    state: aho_corasick::automaton::StateID,
+    /// The longest entry within the word's bytes: its length and id.
+    best: Option<(u8, u32)>,
+}
+
+impl Words {
+    fn new(
+        ac: &aho_corasick::dfa::DFA,
+        start: aho_corasick::automaton::StateID,
+        keys: &[Vec<u8>],
+    ) -> Words {
+        // Each first word's bytes (up to eight) and length class.
+        let mut firsts: Vec<(&[u8], usize)> = keys
+            .iter()
+            .map(|k| first_word(k))
+            .zip(keys)
+            .filter(|&(len, _)| len > 0)
+            .map(|(len, k)| (&k[..len.min(8)], len.min(9)))
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let free = Word {
+            bytes: 0,
+            len: 0,
+            state: start,
+            best: None,
+        };
+        let mut slots = vec![free; (4 * firsts.len()).next_power_of_two().max(8)];
+        let mask = slots.len() - 1;
+        for (w, len) in firsts {
+            let (mut state, mut best) = (start, None);
+            for (i, &b) in w.iter().enumerate() {
+                state = ac.next_state(Anchored::Yes, state, b);
+                if ac.is_special(state) {
+                    let whole = (0..ac.match_len(state))
+                        .map(|k| ac.match_pattern(state, k))
+                        .find(|&p| ac.pattern_len(p) == i + 1);
+                    if let Some(p) = whole {
+                        best = Some((i as u8 + 1, p.as_u32()));
+                    }
+                }
+            }
+            let folded = fold8(w);
+            let mut i = Starts::word_key(folded, len) & mask;
+            while slots[i].bytes != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = Word {
+                bytes: folded,
+                len: len as u8,
+                state,
+                best,
+            };
+        }
+        Words { slots }
+    }
+
+    fn find(&self, key: usize, bytes: u64, len: usize) -> Option<&Word> {
+        let mask = self.slots.len() - 1;
+        let mut i = key & mask;
+        loop {
+            let w = &self.slots[i];
+            if w.bytes == bytes && usize::from(w.len) == len {
+                return Some(w);
+            }
+            if w.bytes == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
 /// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
 fn load8(hay: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(padded(hay, at))
@@ -298,16 +391,20 @@ impl CompiledDictionary {
                 // Past the end: the zeros `chunk_at` pads with.
                 places &= (1u64 << (hay.len() - base)) - 1;
             }
+            // The eight bytes from the place at `j`, folded, and the number of letters and
+            // digits from there (9 for any more; none at a lead byte).
+            let word_at = |j: usize| {
+                let eight: [u8; 8] = bytes[j..j + 8].try_into().unwrap_or_default();
+                let ahead = this.alnum >> j | next.alnum << 1 << (63 - j);
+                let len = ((!ahead).trailing_zeros() as usize).min(9);
+                (u64::from_le_bytes(eight) | FOLD, len)
+            };
             // Probed without branching on the answers; the automaton runs from those that pass.
             let mut pass = 0u64;
             while places != 0 {
                 let j = places.trailing_zeros() as usize;
                 places &= places - 1;
-                let eight: [u8; 8] = bytes[j..j + 8].try_into().unwrap_or_default();
-                let folded = u64::from_le_bytes(eight) | FOLD;
-                // Letters and digits from the place on (none at a lead byte).
-                let ahead = this.alnum >> j | next.alnum << 1 << (63 - j);
-                let len = ((!ahead).trailing_zeros() as usize).min(9);
+                let (folded, len) = word_at(j);
                 let (first, second) = if len > 0 {
                     (Starts::word_key(folded, len), Starts::prefix3_key(folded))
                 } else {
@@ -322,7 +419,9 @@ impl CompiledDictionary {
                 pass &= pass - 1;
                 let word_start = this.alnum >> (at - base) & 1 != 0;
                 if starts.space_led && word_start && at > free && hay[at - 1] == b' ' {
-                    if let Some((end, entry)) = self.longest_at(hay, at - 1) {
+                    if let Some((end, entry)) =
+                        self.longest_from(hay, at - 1, at - 1, self.start, None)
+                    {
                         found(at - 1, end, entry);
                         free = end;
                     }
@@ -330,7 +429,25 @@ impl CompiledDictionary {
                 if at < free {
                     continue;
                 }
-                let Some((end, entry)) = self.longest_at(hay, at) else {
+                let hit = if word_start {
+                    let (folded, len) = word_at(at - base);
+                    let n = len.min(8);
+                    let key = Starts::word_key(folded, len);
+                    match self.words.find(key, folded & LOW_BYTES[n], len.min(9)) {
+                        Some(w) => {
+                            let best = w.best.map(|(l, e)| (at + usize::from(l), e as usize));
+                            self.longest_from(hay, at, at + n, w.state, best)
+                        }
+                        // Only an entry that is a prefix of the word can start here.
+                        None if starts.every_word || starts.has(Starts::prefix3_key(folded)) => {
+                            self.longest_from(hay, at, at, self.start, None)
+                        }
+                        None => None,
+                    }
+                } else {
+                    self.longest_from(hay, at, at, self.start, None)
+                };
+                let Some((end, entry)) = hit else {
                     continue;
                 };
                 // A closed entry whose first word is not the input's word there is no hit (a
@@ -349,12 +466,18 @@ impl CompiledDictionary {
         }
     }
 
-    /// The longest entry starting at `at`: (its end, its id).
-    fn longest_at(&self, hay: &[u8], at: usize) -> Option<(usize, usize)> {
+    /// The longest entry starting at `at`: (its end, its id), with the automaton in state `sid`
+    /// after reading the bytes up to `from`, and `best` the longest entry among them.
+    fn longest_from(
+        &self,
+        hay: &[u8],
+        at: usize,
+        from: usize,
+        mut sid: aho_corasick::automaton::StateID,
+        mut best: Option<(usize, usize)>,
+    ) -> Option<(usize, usize)> {
         let dfa = &self.ac;
-        let mut sid = self.start;
-        let mut best = None;
-        for (i, &b) in (at..).zip(&hay[at..]) {
+        for (i, &b) in (from..).zip(hay.get(from..).unwrap_or_default()) {
             sid = dfa.next_state(Anchored::Yes, sid, ASCII_LOWER[usize::from(b)]);
             if dfa.is_special(sid) {
                 if dfa.is_dead(sid) {
@@ -464,10 +587,12 @@ impl Dictionary {
         let start = ac
             .start_state(Anchored::Yes)
             .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
+        let words = Words::new(&ac, start, &self.keys);
         Ok(Some(CompiledDictionary {
             ac,
             start,
             starts,
+            words,
             closed,
             owners,
         }))
@@ -590,21 +715,61 @@ mod tests {
             triggers in prop::collection::vec(any::<bool>(), 12),
             hay in "[abAB12@: x-]{0,300}",
         ) {
-            let mut dict = Dictionary::default();
-            for (k, &t) in keys.iter().zip(&triggers) {
-                let e = dict.entry(k.as_bytes());
-                if t && dict.owners[e].is_empty() {
-                    dict.owners[e].push(LiteralOwner { rule: 0, near: false, before: None });
-                }
-            }
-            let lowered = dict.keys.clone();
-            let compiled = dict.build().unwrap().unwrap();
-            let open: Vec<bool> = compiled.closed.iter().zip(&lowered)
-                .map(|(c, k)| c.is_none() && k[0].is_ascii_alphanumeric())
-                .collect();
-            let mut got = Vec::new();
-            compiled.for_each(hay.as_bytes(), |s, e, id| got.push((s, e, id)));
-            prop_assert_eq!(got, reference(&lowered, &open, hay.as_bytes()));
+            let (got, want) = found_both_ways(dictionary_of(&keys, &triggers), hay.as_bytes());
+            prop_assert_eq!(got, want);
         }
+
+        /// Long entries (first words of more than eight bytes are known by their first eight)
+        /// in text made of them.
+        #[test]
+        fn the_pass_finds_long_entries_in_text_made_of_them(
+            keys in prop::collection::vec("[@:]?[abAB1]{1,12}([ @:-][abAB1 ]{0,4})?", 1..8),
+            triggers in prop::collection::vec(any::<bool>(), 8),
+            pieces in prop::collection::vec((0..8usize, "[ x@:-]{0,2}", any::<bool>()), 0..30),
+        ) {
+            let mut hay = Vec::new();
+            for (k, sep, upper) in pieces {
+                let key = keys[k % keys.len()].as_bytes();
+                hay.extend(key.iter().map(|b| if upper { b.to_ascii_uppercase() } else { *b }));
+                hay.extend(sep.as_bytes());
+            }
+            let (got, want) = found_both_ways(dictionary_of(&keys, &triggers), &hay);
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    /// The dictionary of `keys`, those with `triggers` set triggering a rule.
+    fn dictionary_of(keys: &[String], triggers: &[bool]) -> Dictionary {
+        let mut dict = Dictionary::default();
+        for (k, &t) in keys.iter().zip(triggers) {
+            let e = dict.entry(k.as_bytes());
+            if t && dict.owners[e].is_empty() {
+                dict.owners[e].push(LiteralOwner {
+                    rule: 0,
+                    near: false,
+                    before: None,
+                });
+            }
+        }
+        dict
+    }
+
+    /// What the pass finds in `hay`, and what the reference says it should.
+    #[allow(clippy::type_complexity)]
+    fn found_both_ways(
+        dict: Dictionary,
+        hay: &[u8],
+    ) -> (Vec<(usize, usize, usize)>, Vec<(usize, usize, usize)>) {
+        let lowered = dict.keys.clone();
+        let compiled = dict.build().unwrap().unwrap();
+        let open: Vec<bool> = compiled
+            .closed
+            .iter()
+            .zip(&lowered)
+            .map(|(c, k)| c.is_none() && k[0].is_ascii_alphanumeric())
+            .collect();
+        let mut got = Vec::new();
+        compiled.for_each(hay, |s, e, id| got.push((s, e, id)));
+        (got, reference(&lowered, &open, hay))
     }
 }
