@@ -1745,7 +1745,9 @@ impl Engine {
                 }
             }
             let next = if me > ms { me } else { me + 1 };
-            if anchored || next > we {
+            // No pattern matches the empty string (the compiler refuses those): nothing is left
+            // to find in an empty rest.
+            if anchored || next >= we {
                 break;
             }
             input.set_start(next);
