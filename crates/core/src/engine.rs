@@ -323,6 +323,36 @@ fn run_totals(groups: &[(usize, usize)], gaps: &[u8], k: usize) -> u64 {
     totals
 }
 
+/// The first group of the first run and the last group of the last run of consecutive digit
+/// groups joined in joiner set `k` whose digits total a count in `totals` (bit n: n digits);
+/// `(0, 0)` when there is none.
+fn runs_span(groups: &[(usize, usize)], gaps: &[u8], k: usize, totals: u64) -> (usize, usize) {
+    let joined = |g: usize| gaps[g] & (1 << k) != 0;
+    let len = |g: usize| groups[g].1 - groups[g].0;
+    // Whether some run from `a` through the groups `next` steps to qualifies.
+    let qualifies = |a: usize, next: &dyn Fn(usize) -> Option<usize>| {
+        let (mut g, mut sum) = (a, len(a));
+        loop {
+            if sum >= 64 {
+                return false;
+            }
+            if totals >> sum & 1 != 0 {
+                return true;
+            }
+            match next(g) {
+                Some(n) => (g, sum) = (n, sum + len(n)),
+                None => return false,
+            }
+        }
+    };
+    let n = groups.len();
+    let forward = |g: usize| (g + 1 < n && joined(g)).then_some(g + 1);
+    let backward = |g: usize| (g > 0 && joined(g - 1)).then(|| g - 1);
+    let first = (0..n).find(|&a| qualifies(a, &forward)).unwrap_or(0);
+    let last = (0..n).rev().find(|&b| qualifies(b, &backward)).unwrap_or(0);
+    (first, last)
+}
+
 /// Grows the cluster starting with the digit at `p` (digits no more than CLUSTER_GAP bytes
 /// apart, on one line) one digit group at a time into `groups`, noting per gap between groups
 /// the joiner sets it belongs to (`gaps`): a gap of at most two bytes joins the groups around
@@ -655,6 +685,9 @@ pub struct Scratch {
     /// finding.
     #[cfg(test)]
     search_all: bool,
+    /// Tests only: windows span whole clusters (see the digit pass), to compare.
+    #[cfg(test)]
+    whole_clusters: bool,
 }
 
 impl fmt::Debug for Scratch {
@@ -968,6 +1001,8 @@ impl Engine {
             findings: Vec::new(),
             #[cfg(test)]
             search_all: false,
+            #[cfg(test)]
+            whole_clusters: false,
         }
     }
 
@@ -1332,6 +1367,8 @@ impl Engine {
             // joined groups (see `run_totals`), each on first need.
             let mut built = 0u8;
             let mut sums: [Option<u64>; 8] = [None; 8];
+            // The longest gap between two of its digit groups (worked out on first need).
+            let mut widest_gap: Option<usize> = None;
             // Whether `s.values` holds the cluster's digits.
             let mut values = false;
             // Line bounds around the cluster (digit rules never match across lines), found
@@ -1477,16 +1514,52 @@ impl Engine {
                     chains.iter_mut().any(|c| qualifies(c, groups))
                 };
                 if qualified {
-                    // The window spans the cluster: a match's digits may lie beyond the chain
-                    // that qualified it ("415-555-0132 x12").
+                    // The window spans the groups around the digits that qualify, up to where
+                    // the gap between two groups keeps the matches on either side apart (see
+                    // `Reach::splits`): a match's digits may lie beyond the chain that
+                    // qualified it ("415-555-0132 x12"), while a price before a label before
+                    // the number ("$12.50 (ref 446046924") is left out.
+                    let reach = &rule.digit_reach;
+                    let last = s.groups.len() - 1;
+                    let splits = |g: usize| reach.splits(&hay[s.groups[g].1..s.groups[g + 1].0]);
+                    let (mut g0, mut g1) = (0, last);
+                    // (No gap splits that is shorter than `lead + trail`.)
+                    let widest = *widest_gap.get_or_insert_with(|| {
+                        s.groups
+                            .windows(2)
+                            .map(|p| p[1].0 - p[0].1)
+                            .max()
+                            .unwrap_or(0)
+                    });
+                    #[cfg(test)]
+                    let widest = if s.whole_clusters { 0 } else { widest };
+                    if widest >= reach.lead + reach.trail && (0..last).any(splits) {
+                        (g0, g1) = if t.sums != 0 {
+                            runs_span(&s.groups, &s.gaps, t.joiners, t.sums)
+                        } else {
+                            let (chains, groups) = (&mut s.chains[t.joiners], &s.groups);
+                            let first = chains.iter_mut().position(|c| qualifies(c, groups));
+                            let last = chains.iter_mut().rposition(|c| qualifies(c, groups));
+                            let chain = |i: Option<usize>| &chains[i.unwrap_or(0)].groups;
+                            (chain(first).start, chain(last).end - 1)
+                        };
+                        while g0 > 0 && !splits(g0 - 1) {
+                            g0 -= 1;
+                        }
+                        while g1 < last && !splits(g1) {
+                            g1 += 1;
+                        }
+                    }
+                    let first_digit = s.groups[g0].0;
                     let (line_start, line_end) = line_of(&mut line);
-                    let ws = cs.saturating_sub(rule.digit_reach.lead).max(line_start);
-                    let we = ce.saturating_add(rule.digit_reach.trail).min(line_end);
+                    let ws = first_digit.saturating_sub(reach.lead).max(line_start);
+                    let we = s.groups[g1].1.saturating_add(reach.trail).min(line_end);
                     if let Some(bit) = bit.filter(|&b| lowered & (1 << b) != 0) {
                         let (_, labels) = *near
                             .get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
-                        if labels & (1 << bit) != 0
-                            && self.penalised(s, hay, ctx_cursor, (cs, r, bit), (ws, we))
+                        // A label inside the cluster stands before a window starting after it.
+                        if (labels & (1 << bit) != 0 || first_digit > cs)
+                            && self.penalised(s, hay, ctx_cursor, (first_digit, r, bit), (ws, we))
                         {
                             continue;
                         }
@@ -2326,6 +2399,72 @@ triggers = [{ digits = 7 }]
         (checked, searched)
     }
 
+    #[test]
+    fn windows_hold_the_groups_around_the_qualifying_digits() {
+        let engine = Engine::builtin().unwrap();
+        let phones = |text: &'static str, whole_clusters: bool| -> Vec<&'static str> {
+            let mut scratch = engine.scratch();
+            scratch.whole_clusters = whole_clusters;
+            let opts = ScanOptions::new().min_score(0.0);
+            let found = engine
+                .scan_with(&mut scratch, text.as_bytes(), &opts)
+                .iter();
+            let phone = found.filter(|f| f.rule_id() == "phone");
+            phone.map(|f| &text[f.start()..f.end()]).collect()
+        };
+        // An extension and an area code across " - " are part of the match ...
+        let text = "call 415-555-0132 x12 today";
+        assert_eq!(phones(text, false), ["415-555-0132 x12"]);
+        assert_eq!(
+            phones("call 020 - 7946 0958 today", false),
+            ["020 - 7946 0958"]
+        );
+        // ... while digits that a gap no match can hold keeps apart from the number are not
+        // searched for its sake: a phone-shaped run of three digits and a date is found only
+        // where its own digits qualify, as on its own.
+        let text = "call 415-555-0132; at 020 - 2024-03-15";
+        assert_eq!(phones(text, false), ["415-555-0132"]);
+        assert_eq!(phones(text, true).len(), 2);
+        assert!(phones("at 020 - 2024-03-15", false).is_empty());
+        // Card numbers qualify by their digit count alone (the runs of whole groups).
+        let mut scratch = engine.scratch();
+        let text = "paid $12.50; 4111 1111 1111 1111; 12 34";
+        let found = engine.scan_with(&mut scratch, text.as_bytes(), &ScanOptions::new());
+        let cards: Vec<&str> = found
+            .iter()
+            .filter(|f| f.rule_id() == "credit-card")
+            .map(|f| &text[f.start()..f.end()])
+            .collect();
+        assert_eq!(cards, ["4111 1111 1111 1111"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Windows narrowed to the groups around the qualifying digits find what windows over
+        /// whole clusters find there: every finding of the narrowed scan is one of the other.
+        #[test]
+        fn narrowed_windows_find_nothing_new(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "ref ", "(ref ", "call me on ", ", ", " ", "-", " - ", ".", "x", " x12",
+                " ext. 7", "$746.13 ", "5.18.33, build ", "€189,13 ", "415-555-0132",
+                "(415) 555 0132", "+44 20 7946 0958", "020 - ", "7946 0958", "2024-03-15",
+                "12", "876543210", "078-05-1120", "4111 1111 1111 1111", "9400 1306 5809",
+            ]), 0..16),
+        ) {
+            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+            let engine = ENGINE.get_or_init(|| Engine::builtin().unwrap());
+            let text = pieces.concat();
+            let opts = ScanOptions::new().min_score(0.0);
+            let mut scratch = engine.scratch();
+            let narrowed = engine.scan_with(&mut scratch, text.as_bytes(), &opts).to_vec();
+            scratch.whole_clusters = true;
+            let whole = engine.scan_with(&mut scratch, text.as_bytes(), &opts).to_vec();
+            for f in &narrowed {
+                proptest::prop_assert!(whole.contains(f), "{f:?} in {text:?}");
+            }
+        }
+    }
+
     /// An engine of one rule with `pattern`, lowered by the word "ref" in front of a match and
     /// searched around `digits` digits.
     fn ref_labelled_rule(pattern: &str, digits: usize) -> Engine {
@@ -2345,8 +2484,9 @@ triggers = [{{ digits = {digits} }}]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// Skipping the searches of windows a negative word drops, and of numbers no validator
-        /// takes, changes no finding, at any threshold: labels, cue words and numbers valid and
-        /// not, in every order and distance.
+        /// takes, and leaving the groups a gap keeps apart from the qualifying digits out of a
+        /// window, changes no finding, at any threshold: labels, cue words, prices, versions,
+        /// extensions and numbers valid and not, in every order and distance.
         #[test]
         fn windows_passed_over_hold_no_finding(
             pieces in proptest::collection::vec(proptest::sample::select(vec![
@@ -2360,6 +2500,8 @@ triggers = [{{ digits = {digits} }}]
                 "11144477735", "401-023-2137", "943 476 5919", "130-692-544", "258 933 688",
                 "490154203237518", "49-015420-323751-8", "12345678903", "2123456701",
                 "5513844408241487", "371449635398431", "4111-1111-1111-1112", "-", ".", "/",
+                "$746.13 ", "5.18.33, build ", " x12", " ext. 7", "€189,13 ", "v3.1.9 ", ") ",
+                "020 - ", "7946 0958",
             ]), 0..24),
             min in proptest::sample::select(vec![0.0f32, 0.05, 0.3, 0.5, 0.7]),
         ) {

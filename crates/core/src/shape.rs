@@ -86,6 +86,10 @@ pub(crate) struct Reach {
     pub trail: usize,
     /// The bytes that can stand in a match before its first digit.
     pub lead_bytes: ByteSet,
+    /// The longest run of bytes between two digits of a match ...
+    pub gap: usize,
+    /// ... and the bytes other than digits a match can hold.
+    pub gap_bytes: ByteSet,
 }
 
 impl Reach {
@@ -94,6 +98,8 @@ impl Reach {
         lead: 0,
         trail: 0,
         lead_bytes: ByteSet::EMPTY,
+        gap: 0,
+        gap_bytes: ByteSet::EMPTY,
     };
 
     /// Bounds for a rule whose layout is unknown: its whole maximum length either side.
@@ -102,6 +108,8 @@ impl Reach {
             lead: len,
             trail: len,
             lead_bytes: ByteSet::ALL,
+            gap: len,
+            gap_bytes: ByteSet::ALL,
         }
     }
 
@@ -111,7 +119,21 @@ impl Reach {
             lead: self.lead.max(other.lead),
             trail: self.trail.max(other.trail),
             lead_bytes: self.lead_bytes.union(other.lead_bytes),
+            gap: self.gap.max(other.gap),
+            gap_bytes: self.gap_bytes.union(other.gap_bytes),
         }
+    }
+
+    /// Whether `between`, the bytes between two digit groups (no digit among them), keeps
+    /// the matches of the groups before it apart from those of the groups after it: no match
+    /// holds digits of both (`between` is longer than any run between two digits of a match,
+    /// or holds a byte no match holds), and none of the first ends after one of the second
+    /// may start (it is at least `lead + trail` long). A search over the groups after it,
+    /// from `lead` bytes before them, then finds the matches a search from before them would
+    /// find there, and only those.
+    pub(crate) fn splits(&self, between: &[u8]) -> bool {
+        between.len() >= self.lead + self.trail
+            && (between.len() > self.gap || between.iter().any(|&b| !self.gap_bytes.contains(b)))
     }
 }
 
@@ -295,6 +317,8 @@ impl Shape {
             lead: self.lead?,
             trail: self.trail?,
             lead_bytes: self.lead_bytes,
+            gap: self.gap,
+            gap_bytes: self.bytes,
         })
     }
 }
