@@ -504,8 +504,20 @@ impl<'a> Batch<'a> {
                 }
             }
         };
-        let mut hits = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
+        // A full list grows to what the findings so far promise for the whole file (at least
+        // doubling, at most 16 times): a couple of moves of a long list rather than one per
+        // doubling, and never more room than 16 times what is held.
+        let size = usize::try_from(file.metadata().map_or(0, |m| m.len())).unwrap_or(usize::MAX);
         let mut on = |f: &redactyl::Finding, line: usize, value: &[u8]| {
+            let len = hits.len();
+            if len == hits.capacity() && len >= 1024 {
+                let promised = len.saturating_mul(size) / f.start().max(1);
+                let wanted = promised
+                    .saturating_add(promised / 8)
+                    .clamp(2 * len, 16 * len);
+                hits.reserve_exact(wanted - len);
+            }
             hits.push(Hit::of(f, line, values.then_some(value)));
         };
         let result = match (self.task, target) {
