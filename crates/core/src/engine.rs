@@ -1523,7 +1523,8 @@ impl Engine {
                     let last = s.groups.len() - 1;
                     let splits = |g: usize| reach.splits(&hay[s.groups[g].1..s.groups[g + 1].0]);
                     let (mut g0, mut g1) = (0, last);
-                    // (No gap splits that is shorter than `lead + trail`.)
+                    // A gap shorter than `lead + trail` never splits: a cluster whose widest
+                    // gap is shorter is searched whole.
                     let widest = *widest_gap.get_or_insert_with(|| {
                         s.groups
                             .windows(2)
@@ -2483,9 +2484,9 @@ triggers = [{{ digits = {digits} }}]
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-        /// Skipping the searches of windows a negative word drops, and of numbers no validator
-        /// takes, and leaving the groups a gap keeps apart from the qualifying digits out of a
-        /// window, changes no finding, at any threshold: labels, cue words, prices, versions,
+        /// Skipping the searches of windows a negative word drops (a label inside the cluster
+        /// too, before a window that starts after it), and of numbers no validator takes,
+        /// changes no finding, at any threshold: labels, cue words, prices, versions,
         /// extensions and numbers valid and not, in every order and distance.
         #[test]
         fn windows_passed_over_hold_no_finding(
