@@ -479,7 +479,8 @@ impl<'a> Batch<'a> {
             Ok(f) => f,
             Err(e) => return vec![failed(shown, e)],
         };
-        if self.over_total(file.metadata().map_or(0, |m| m.len())) {
+        let size = file.metadata().map_or(0, |m| m.len());
+        if self.over_total(size) {
             return refused(shown, TOTAL_REACHED.into()).events;
         }
         let keep;
@@ -508,7 +509,7 @@ impl<'a> Batch<'a> {
         // A full list grows to what the findings so far promise for the whole file (at least
         // doubling, at most 16 times): a couple of moves of a long list rather than one per
         // doubling, and never more room than 16 times what is held.
-        let size = usize::try_from(file.metadata().map_or(0, |m| m.len())).unwrap_or(usize::MAX);
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
         let mut on = |f: &redactyl::Finding, line: usize, value: &[u8]| {
             let len = hits.len();
             if len == hits.capacity() && len >= 1024 {

@@ -361,17 +361,12 @@ fn compile(
         let mut hirs = Vec::new();
         let mut max_len = Some(0usize);
         for (index, p) in patterns.iter().enumerate() {
-            let hir = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(p)
-                .map_err(|e| {
-                    err(BuildError::new(BuildErrorKind::Pattern {
-                        index,
-                        message: e.to_string(),
-                    }))
-                })?;
+            let hir = regex_automata::util::syntax::parse_with(p, &syntax()).map_err(|e| {
+                err(BuildError::new(BuildErrorKind::Pattern {
+                    index,
+                    message: e.to_string(),
+                }))
+            })?;
             if hir.properties().minimum_len() == Some(0) {
                 return Err(err(BuildError::new(BuildErrorKind::Invalid(format!(
                     "pattern {index} can match the empty string"
@@ -439,8 +434,8 @@ fn compile(
                 // A rule searched only in small windows gains nothing from the regex's own literal
                 // prefilter; one that scans whole inputs does.
                 let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
-                // Built from the syntax trees parsed above (same settings as `syntax()`), so
-                // the patterns are not parsed twice.
+                // Built from the syntax trees parsed above, so the patterns are not parsed
+                // twice.
                 let regex = Regex::builder()
                     .configure(
                         Regex::config()

@@ -312,10 +312,7 @@ impl Words {
             for (i, &b) in w.iter().enumerate() {
                 state = ac.next_state(Anchored::Yes, state, b);
                 if ac.is_special(state) {
-                    let whole = (0..ac.match_len(state))
-                        .map(|k| ac.match_pattern(state, k))
-                        .find(|&p| ac.pattern_len(p) == i + 1);
-                    if let Some(p) = whole {
+                    if let Some(p) = read_whole(ac, state, i + 1) {
                         best = Some((i as u8 + 1, p.as_u32()));
                     }
                 }
@@ -349,6 +346,19 @@ impl Words {
             i = (i + 1) & mask;
         }
     }
+}
+
+/// The entry of `len` bytes that state `sid` matches, after reading `len` bytes from a place.
+/// A state's matches include entries ending there that start later (a suffix of the bytes
+/// read, as unanchored searches need): only the one read whole counts.
+fn read_whole(
+    ac: &aho_corasick::dfa::DFA,
+    sid: aho_corasick::automaton::StateID,
+    len: usize,
+) -> Option<aho_corasick::PatternID> {
+    (0..ac.match_len(sid))
+        .map(|k| ac.match_pattern(sid, k))
+        .find(|&p| ac.pattern_len(p) == len)
 }
 
 /// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
@@ -483,13 +493,7 @@ impl CompiledDictionary {
                 if dfa.is_dead(sid) {
                     break;
                 }
-                // A state's matches include entries ending there that start later (a suffix
-                // of the bytes read, as unanchored searches need): only the one read whole
-                // counts.
-                let whole = (0..dfa.match_len(sid))
-                    .map(|k| dfa.match_pattern(sid, k))
-                    .find(|&p| dfa.pattern_len(p) == i + 1 - at);
-                if let Some(p) = whole {
+                if let Some(p) = read_whole(dfa, sid, i + 1 - at) {
                     best = Some((i + 1, p.as_usize()));
                 }
             }
