@@ -663,6 +663,7 @@ fn compile(
                 .unwrap_or(usize::MAX),
             token_cap: digit.iter().map(|t| t.token).max().unwrap_or(0),
             rules,
+            trigger_masks: crate::engine::TriggerMasks::new(&digit, &gates.bit),
             digit,
             joiner_bits: {
                 let mut bits = [0u8; 256];

@@ -303,22 +303,28 @@ static SEP_COUNT: [u128; 256] = {
 /// The farthest a digit trigger may look for a letter around its chain.
 pub(crate) const LETTER_REACH: usize = 16;
 
+/// The totals below 64 (bit n: n digits) of the runs of consecutive digit groups ending at (or
+/// starting at) a group `len` digits long, given those of the runs ending at the group before
+/// (starting at the group after) it and whether the gap between them joins the two: every run
+/// grows by the group, and the group alone is one more. Totals of 64 or more fall out.
+#[inline]
+fn extend_runs(runs: u64, joined: bool, len: usize) -> u64 {
+    let keep = 0u64.wrapping_sub(u64::from(joined));
+    let len = u32::try_from(len).unwrap_or(u32::MAX);
+    (runs & keep).checked_shl(len).unwrap_or(0) | 1u64.checked_shl(len).unwrap_or(0)
+}
+
 /// Per digit count n below 64, bit n: whether consecutive digit groups of a cluster, joined in
-/// joiner set `k` (`gaps[i]`: the sets joining group `i` and `i + 1`), total n digits.
+/// joiner set `k` (`gaps[i]`: the sets joining group `i` and `i + 1`), total n digits. One step
+/// per group (see `extend_runs`), no branch on the lengths.
 fn run_totals(groups: &[(usize, usize)], gaps: &[u8], k: usize) -> u64 {
     let mut totals = 0u64;
-    for a in 0..groups.len() {
-        let mut sum = 0;
-        for b in a..groups.len() {
-            if b > a && gaps[b - 1] & (1 << k) == 0 {
-                break;
-            }
-            sum += groups[b].1 - groups[b].0;
-            if sum >= 64 {
-                break;
-            }
-            totals |= 1 << sum;
-        }
+    let mut ending = 0u64;
+    for (g, &(a, b)) in groups.iter().enumerate() {
+        // The first group has no gap before it, and no run to grow.
+        let joined = g > 0 && gaps[g - 1] >> k & 1 != 0;
+        ending = extend_runs(ending, joined, b - a);
+        totals |= ending;
     }
     totals
 }
@@ -327,30 +333,24 @@ fn run_totals(groups: &[(usize, usize)], gaps: &[u8], k: usize) -> u64 {
 /// groups joined in joiner set `k` whose digits total a count in `totals` (bit n: n digits);
 /// `(0, 0)` when there is none.
 fn runs_span(groups: &[(usize, usize)], gaps: &[u8], k: usize, totals: u64) -> (usize, usize) {
-    let joined = |g: usize| gaps[g] & (1 << k) != 0;
-    let len = |g: usize| groups[g].1 - groups[g].0;
-    // Whether some run from `a` through the groups `next` steps to qualifies.
-    let qualifies = |a: usize, next: &dyn Fn(usize) -> Option<usize>| {
-        let (mut g, mut sum) = (a, len(a));
-        loop {
-            if sum >= 64 {
-                return false;
-            }
-            if totals >> sum & 1 != 0 {
-                return true;
-            }
-            match next(g) {
-                Some(n) => (g, sum) = (n, sum + len(n)),
-                None => return false,
-            }
-        }
-    };
     let n = groups.len();
-    let forward = |g: usize| (g + 1 < n && joined(g)).then_some(g + 1);
-    let backward = |g: usize| (g > 0 && joined(g - 1)).then(|| g - 1);
-    let first = (0..n).find(|&a| qualifies(a, &forward)).unwrap_or(0);
-    let last = (0..n).rev().find(|&b| qualifies(b, &backward)).unwrap_or(0);
-    (first, last)
+    let len = |g: usize| groups[g].1 - groups[g].0;
+    let (mut first, mut last) = (None, None);
+    let mut ending = 0u64;
+    for g in 0..n {
+        ending = extend_runs(ending, g > 0 && gaps[g - 1] >> k & 1 != 0, len(g));
+        if ending & totals != 0 {
+            last = Some(g);
+        }
+    }
+    let mut starting = 0u64;
+    for g in (0..n).rev() {
+        starting = extend_runs(starting, g + 1 < n && gaps[g] >> k & 1 != 0, len(g));
+        if starting & totals != 0 {
+            first = Some(g);
+        }
+    }
+    (first.unwrap_or(0), last.unwrap_or(0))
 }
 
 /// Grows the cluster starting with the digit at `p` (digits no more than CLUSTER_GAP bytes
@@ -503,6 +503,173 @@ impl DigitTrigger {
     }
 }
 
+/// Lengths at and past which the trigger masks no longer tell lengths apart.
+const MASK_CAP: usize = 63;
+
+/// The first 64 digit triggers (`Inner::digit`, trigger `i` as bit `i`) grouped by what they
+/// ask of a cluster, so that a cluster turns most of them down a few at a time (a table lookup
+/// per joiner set, one per token length, one mask for the rules needing context) rather than
+/// one trigger at a time, which costs a hard-to-predict branch per trigger. Triggers past the
+/// first 64 are checked one at a time.
+pub(crate) struct TriggerMasks {
+    /// Per joiner set and longest chain length (`MASK_CAP`: that or longer), the triggers of
+    /// that set asking for at most that many digits (or, past the cap, asked one by one).
+    by_len: Box<[[u64; MASK_CAP + 1]; 8]>,
+    /// The triggers asking for a token, and per token length (capped the same way) those
+    /// whose token is at most that long.
+    token: u64,
+    token_fits: [u64; MASK_CAP + 1],
+    /// The triggers that ask for separators, a word or a letter next to their chain, or a
+    /// length past the cap: checked one by one (`ClusterFacts::fit`).
+    asks: u64,
+    /// Per context bit (`Inner::context_bit`), the triggers of the rule holding it.
+    by_bit: [u64; 64],
+}
+
+impl TriggerMasks {
+    pub(crate) fn new(triggers: &[DigitTrigger], context_bit: &[Option<u8>]) -> TriggerMasks {
+        let mut masks = TriggerMasks {
+            by_len: Box::new([[0; MASK_CAP + 1]; 8]),
+            token: 0,
+            token_fits: [0; MASK_CAP + 1],
+            asks: 0,
+            by_bit: [0; 64],
+        };
+        for (i, t) in triggers.iter().take(64).enumerate() {
+            let bit = 1u64 << i;
+            for len in 0..=MASK_CAP {
+                if t.min <= len || len == MASK_CAP {
+                    masks.by_len[t.joiners][len] |= bit;
+                }
+                if t.token <= len || len == MASK_CAP {
+                    masks.token_fits[len] |= bit;
+                }
+            }
+            if t.token > 0 {
+                masks.token |= bit;
+            }
+            let words = t.word_before > 0 || t.word_after > 0;
+            let letters = t.letter_before == 1 || t.letter_after == 1;
+            if t.requires != 0 || words || letters || t.min >= MASK_CAP || t.token >= MASK_CAP {
+                masks.asks |= bit;
+            }
+            if let Some(b) = context_bit[t.rule as usize] {
+                masks.by_bit[usize::from(b)] |= bit;
+            }
+        }
+        masks
+    }
+}
+
+/// What a digit cluster offers the triggers besides its chains' lengths, each worked out on
+/// first need.
+#[derive(Default)]
+struct ClusterFacts {
+    /// Separators in and right around the cluster, on its line (see `SEP_COUNT`).
+    seps: Option<u128>,
+    /// The longest run of ASCII letters and digits holding a group's first digit: no chain
+    /// starts in a longer token.
+    token: Option<usize>,
+    /// Per side (before, after) and way (directly, across a gap), the lengths of the words
+    /// next to the cluster's digit groups (see `word_mask`): no chain is next to a word of
+    /// another length.
+    words: [Option<u64>; 4],
+    /// Whether a letter stands right before some group, and right after some group.
+    adjacent: Option<(bool, bool)>,
+}
+
+impl ClusterFacts {
+    fn token(&mut self, hay: &[u8], groups: &[(usize, usize)], cap: usize) -> usize {
+        *self.token.get_or_insert_with(|| {
+            let (mut best, mut run_end) = (0, 0);
+            let alnum = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphanumeric);
+            for &(a, b) in groups {
+                // Groups starting inside the last run counted are in that run; a group with
+                // no letter or digit on either side is its own run.
+                if a >= run_end {
+                    let (start, end) = if alnum(a.wrapping_sub(1)) || alnum(b) {
+                        alnum_bounds(hay, a, cap)
+                    } else {
+                        (a, b)
+                    };
+                    best = best.max(end - start);
+                    run_end = end;
+                }
+            }
+            best
+        })
+    }
+
+    /// Whether the cluster `cs..ce` with these digit `groups` and longest chains per joiner
+    /// set offers what `t` asks for besides context words: a chain long enough, the
+    /// separators, a token that long, the words next to the digits and, when `letters`, a
+    /// letter right next to some group.
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        &mut self,
+        t: &DigitTrigger,
+        hay: &[u8],
+        groups: &[(usize, usize)],
+        (cs, ce): (usize, usize),
+        longest_in: &[usize; 8],
+        cap: usize,
+        letters: bool,
+    ) -> bool {
+        if t.min > longest_in[t.joiners] {
+            return false;
+        }
+        if t.requires != 0 {
+            let counts = *self.seps.get_or_insert_with(|| {
+                // Only the bytes between the digit groups and the three either side are read.
+                let mut counts = 0u128;
+                let mut add = |bytes: &[u8]| {
+                    for &b in bytes {
+                        counts += SEP_COUNT[usize::from(b)];
+                    }
+                };
+                add(&hay[cs.saturating_sub(3)..cs]);
+                for pair in groups.windows(2) {
+                    add(&hay[pair[0].1..pair[1].0]);
+                }
+                add(&hay[ce..(ce + 3).min(hay.len())]);
+                counts
+            });
+            let mut required = 0;
+            let mut want = t.requires;
+            while want != 0 {
+                let k = want.trailing_zeros() as usize;
+                want &= want - 1;
+                required += (counts >> (SEP_FIELD * k)) as usize & ((1 << SEP_FIELD) - 1);
+            }
+            if required == 0 || required < t.requires_count {
+                return false;
+            }
+        }
+        if t.token != 0 && self.token(hay, groups, cap) < t.token {
+            return false;
+        }
+        let words = &mut self.words;
+        let near =
+            |k: usize| *words[k].get_or_insert_with(|| word_mask(hay, groups, k >= 2, k % 2 == 1));
+        if !t.words_fit(near) {
+            return false;
+        }
+        if (t.letter_before == 1 || t.letter_after == 1) && letters {
+            let (before, after) = *self.adjacent.get_or_insert_with(|| {
+                let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
+                (
+                    groups.iter().any(|&(a, _)| letter(a.wrapping_sub(1))),
+                    groups.iter().any(|&(_, b)| letter(b)),
+                )
+            });
+            if t.letter_before == 1 && !before || t.letter_after == 1 && !after {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// Per byte, as a neighbour of a digit group: 1 for an ASCII letter or digit, 2 for a space or
 /// hyphen, else 0 (see `ShortGate`).
 static NEIGHBOUR: [u8; 256] = {
@@ -549,7 +716,7 @@ impl ShortGate {
         letters: false,
     };
 
-    fn new(triggers: &[DigitTrigger]) -> ShortGate {
+    fn new<'t>(triggers: impl Iterator<Item = &'t DigitTrigger>) -> ShortGate {
         let mut gate = ShortGate {
             bare_min: [usize::MAX; 8],
             token: usize::MAX,
@@ -589,6 +756,7 @@ impl ShortGate {
 pub(crate) struct Inner {
     pub(crate) rules: Vec<Rule>,
     pub(crate) digit: Vec<DigitTrigger>,
+    pub(crate) trigger_masks: TriggerMasks,
     /// Chains shorter than every trigger's minimum (of those not asking for a long token) only
     /// matter inside an alphanumeric token at least `token_min` long (crypto addresses).
     pub(crate) plain_min: usize,
@@ -666,8 +834,6 @@ pub struct Scratch {
     pending: Vec<Option<(usize, usize)>>,
     chains: Vec<Vec<Chain>>,
     groups: Vec<(usize, usize)>,
-    /// The digit triggers of the rules searched in the current scan.
-    triggers: Vec<DigitTrigger>,
     /// Per gap between two digit groups of a cluster, the joiner sets joining them.
     gaps: Vec<u8>,
     /// The values (0-9) of the current cluster's digits, group after group (filled on first
@@ -993,7 +1159,6 @@ impl Engine {
             groups: Vec::new(),
             gaps: Vec::new(),
             values: Vec::new(),
-            triggers: Vec::new(),
             on: Vec::new(),
             searched: Vec::new(),
             ctx_cursor: 0,
@@ -1294,11 +1459,21 @@ impl Engine {
             }
         }
         let mut ctx_cursor = 0;
-        // The triggers of the rules searched in this scan.
-        let mut triggers = std::mem::take(&mut s.triggers);
-        triggers.clear();
-        triggers.extend(inner.digit.iter().filter(|t| on[t.rule as usize]).cloned());
-        let gate = ShortGate::new(&triggers);
+        // The triggers of the rules searched in this scan, and those of the rules needing
+        // context (of the first 64, as bits; see `TriggerMasks`).
+        let triggers = &inner.digit;
+        let masks = &inner.trigger_masks;
+        let mut enabled = 0u64;
+        for (i, t) in triggers.iter().take(64).enumerate() {
+            enabled |= u64::from(on[t.rule as usize]) << i;
+        }
+        let mut needs_context = 0u64;
+        for (b, &of_bit) in masks.by_bit.iter().enumerate() {
+            if gated >> b & 1 != 0 {
+                needs_context |= of_bit;
+            }
+        }
+        let gate = ShortGate::new(triggers.iter().filter(|t| on[t.rule as usize]));
         #[cfg(test)]
         let gate = match s.search_all {
             true => ShortGate::OPEN,
@@ -1350,19 +1525,7 @@ impl Engine {
             // The rules with context words near the cluster, and those with a negative word
             // ending near its start (see `near_words`; worked out on first need).
             let mut near: Option<(u64, u64)> = None;
-            // Separators in and right around the cluster, on its line (counted on first need).
-            let mut seps: Option<u128> = None;
-            // The longest run of ASCII letters and digits holding a group's first digit: no
-            // chain starts in a longer token (worked out on first need).
-            let mut tokens: Option<usize> = None;
-            // Per side (before, after) and way (directly, across a gap), the lengths of the
-            // words next to the cluster's digit groups (see `word_mask`): no chain is next to
-            // a word of another length (worked out on first need).
-            let mut words: [Option<u64>; 4] = [None; 4];
-            // Whether a letter stands right before some group, and right after some group
-            // (worked out on first need): a trigger asking for a letter next to its chain
-            // needs one.
-            let mut adjacent: Option<(bool, bool)> = None;
+            let mut facts = ClusterFacts::default();
             // Per joiner set, whether its chains are built, and the totals of its runs of
             // joined groups (see `run_totals`), each on first need.
             let mut built = 0u8;
@@ -1384,95 +1547,84 @@ impl Engine {
                     (start, end)
                 })
             };
-            for t in &triggers {
-                if t.min > longest {
+            // The triggers the cluster offers what they ask for: of the first 64, those with
+            // chains long enough, then the token, separators, words and letters they ask
+            // for, then the context words (see `TriggerMasks`); past them, one at a time.
+            let (groups, cluster) = (&s.groups, (cs, ce));
+            let mut reach = 0u64;
+            for (k, &l) in longest_in.iter().enumerate() {
+                reach |= masks.by_len[k][l.min(MASK_CAP)];
+            }
+            reach &= enabled;
+            if reach & masks.token != 0 {
+                let token = facts.token(hay, groups, inner.token_cap);
+                reach &= !masks.token | masks.token_fits[token.min(MASK_CAP)];
+            }
+            let mut asks = reach & masks.asks;
+            while asks != 0 {
+                let i = asks.trailing_zeros() as usize;
+                asks &= asks - 1;
+                let t = &triggers[i];
+                if !facts.fit(
+                    t,
+                    hay,
+                    groups,
+                    cluster,
+                    &longest_in,
+                    inner.token_cap,
+                    gate.letters,
+                ) {
+                    reach &= !(1 << i);
+                }
+            }
+            if reach & needs_context != 0 {
+                let (cues, _) =
+                    *near.get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
+                let mut cued = 0u64;
+                let mut bits = cues & gated;
+                while bits != 0 {
+                    cued |= masks.by_bit[bits.trailing_zeros() as usize];
+                    bits &= bits - 1;
+                }
+                reach &= !needs_context | cued;
+            }
+            let mut past = triggers.len().min(64);
+            loop {
+                let t = if reach != 0 {
+                    let i = reach.trailing_zeros() as usize;
+                    reach &= reach - 1;
+                    &triggers[i]
+                } else if let Some(t) = triggers.get(past) {
+                    past += 1;
+                    let r = t.rule as usize;
+                    let groups = &s.groups;
+                    let fits = on[r]
+                        && facts.fit(
+                            t,
+                            hay,
+                            groups,
+                            cluster,
+                            &longest_in,
+                            inner.token_cap,
+                            gate.letters,
+                        );
+                    let cued = match inner.context_bit[r] {
+                        Some(bit) if fits && gated & (1 << bit) != 0 => {
+                            let (cues, _) = *near
+                                .get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
+                            cues & (1 << bit) != 0
+                        }
+                        _ => fits,
+                    };
+                    if !cued {
+                        continue;
+                    }
+                    t
+                } else {
                     break;
-                }
-                if t.min > longest_in[t.joiners] {
-                    continue;
-                }
-                if t.requires != 0 {
-                    let counts = *seps.get_or_insert_with(|| {
-                        // Per separator class, its bytes (see `SEP_COUNT`). Only the bytes
-                        // between the digit groups and the three either side are read.
-                        let mut counts = 0u128;
-                        let mut add = |bytes: &[u8]| {
-                            for &b in bytes {
-                                counts += SEP_COUNT[usize::from(b)];
-                            }
-                        };
-                        add(&hay[cs.saturating_sub(3)..cs]);
-                        for pair in s.groups.windows(2) {
-                            add(&hay[pair[0].1..pair[1].0]);
-                        }
-                        add(&hay[ce..(ce + 3).min(hay.len())]);
-                        counts
-                    });
-                    let mut required = 0;
-                    let mut want = t.requires;
-                    while want != 0 {
-                        let k = want.trailing_zeros() as usize;
-                        want &= want - 1;
-                        required += (counts >> (SEP_FIELD * k)) as usize & ((1 << SEP_FIELD) - 1);
-                    }
-                    if required == 0 || required < t.requires_count {
-                        continue;
-                    }
-                }
-                if t.token != 0 {
-                    let longest_token = *tokens.get_or_insert_with(|| {
-                        let (mut best, mut run_end) = (0, 0);
-                        let alnum = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphanumeric);
-                        for &(a, b) in &s.groups {
-                            // Groups starting inside the last run counted are in that run; a
-                            // group with no letter or digit on either side is its own run.
-                            if a >= run_end {
-                                let (start, end) = if alnum(a.wrapping_sub(1)) || alnum(b) {
-                                    alnum_bounds(hay, a, inner.token_cap)
-                                } else {
-                                    (a, b)
-                                };
-                                best = best.max(end - start);
-                                run_end = end;
-                            }
-                        }
-                        best
-                    });
-                    if longest_token < t.token {
-                        continue;
-                    }
-                }
-                let groups = &s.groups;
-                let near_words = |k: usize| {
-                    *words[k].get_or_insert_with(|| word_mask(hay, groups, k >= 2, k % 2 == 1))
                 };
-                if !t.words_fit(near_words) {
-                    continue;
-                }
-                if (t.letter_before == 1 || t.letter_after == 1) && gate.letters {
-                    let (before, after) = *adjacent.get_or_insert_with(|| {
-                        let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
-                        let groups = s.groups.iter();
-                        (
-                            groups.clone().any(|&(a, _)| letter(a.wrapping_sub(1))),
-                            groups.clone().any(|&(_, b)| letter(b)),
-                        )
-                    });
-                    if t.letter_before == 1 && !before || t.letter_after == 1 && !after {
-                        continue;
-                    }
-                }
                 let r = t.rule as usize;
                 let bit = inner.context_bit[r];
-                if let Some(bit) = bit {
-                    if gated & (1 << bit) != 0 {
-                        let (cues, _) = *near
-                            .get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
-                        if cues & (1 << bit) == 0 {
-                            continue;
-                        }
-                    }
-                }
                 let rule = &inner.rules[r];
                 // The first chain that qualifies decides: the window is the cluster's.
                 let mut qualifies = |chain: &mut Chain, groups: &[(usize, usize)]| {
@@ -1592,7 +1744,6 @@ impl Engine {
                 self.search_window(s, hay, r as u32, pws, pwe, min);
             }
         }
-        s.triggers = triggers;
     }
 
     /// For the cluster `cs..ce`, the context bits (see `Inner::context_bit`) of the rules with
@@ -2154,6 +2305,44 @@ mod tests {
     }
 
     #[test]
+    fn triggers_past_the_first_64_and_past_the_mask_lengths_are_checked_one_by_one() {
+        // 70 rules, each with a digit trigger of its own minimum (6 to 75 digits): the first
+        // 64 go through the trigger masks, the rest one at a time, as do minimums past 63.
+        let rules: String = (6..76)
+            .map(|n| {
+                format!(
+                    "[[rule]]\nid = \"d{n}\"\nentity = \"D{n}\"\npatterns = ['\\bK{n}x\\d{{{n}}}\\b']\n\
+                     score = 0.9\ntriggers = [{{ digits = {n} }}]\n"
+                )
+            })
+            .collect();
+        let engine = rules_only(&rules);
+        for n in [6, 40, 63, 64, 70, 75] {
+            let text = format!(
+                "id K{n}x{} and K{n}x{} end",
+                "7".repeat(n),
+                "7".repeat(n - 1)
+            );
+            let hits: Vec<String> = engine
+                .find_iter(text.as_bytes())
+                .map(|f| format!("{}:{}", f.rule_id(), &text[f.range()]))
+                .collect();
+            assert_eq!(hits, [format!("d{n}:K{n}x{}", "7".repeat(n))], "{n} digits");
+            // Only the rules a scan runs are searched, past the first 64 too.
+            let mut scratch = engine.scratch();
+            let other = ScanOptions::new().filter(engine.filter_rule(&format!("d{}", n + 1)));
+            assert!(engine
+                .scan_with(&mut scratch, text.as_bytes(), &other)
+                .is_empty());
+            let own = ScanOptions::new().filter(engine.filter_rule(&format!("d{n}")));
+            assert_eq!(
+                engine.scan_with(&mut scratch, text.as_bytes(), &own).len(),
+                1
+            );
+        }
+    }
+
+    #[test]
     fn run_totals_of_joined_groups() {
         // "2024-03-15 7": groups of 4, 2, 2 joined in set 0, then one of 1 not joined.
         let groups = [(0, 4), (5, 7), (8, 10), (11, 12)];
@@ -2170,6 +2359,45 @@ mod tests {
         // Totals of 64 digits and more are left out.
         let long = [(0, 40), (41, 81)];
         assert_eq!(run_totals(&long, &[0b1], 0), 1 << 40);
+        assert_eq!(run_totals(&[(0, 70)], &[], 0), 0);
+    }
+
+    proptest::proptest! {
+        /// Run totals and the span of the qualifying runs are those of every run of joined
+        /// groups, listed one by one.
+        #[test]
+        fn run_totals_and_spans_are_those_of_every_run(
+            lens in proptest::collection::vec(1usize..40, 1..12),
+            gaps in proptest::collection::vec(0u8..4, 11),
+            k in 0usize..2,
+            totals in proptest::prelude::any::<u64>(),
+        ) {
+            let mut groups = Vec::new();
+            let mut at = 0;
+            for &l in &lens {
+                groups.push((at, at + l));
+                at += l + 1;
+            }
+            let gaps = &gaps[..lens.len() - 1];
+            // Every run a..=b whose gaps all join in set k, with its total.
+            let mut runs = Vec::new();
+            for a in 0..lens.len() {
+                for b in a..lens.len() {
+                    if (a..b).all(|g| gaps[g] >> k & 1 != 0) {
+                        runs.push((a, b, lens[a..=b].iter().sum::<usize>()));
+                    }
+                }
+            }
+            let expected = runs
+                .iter()
+                .filter(|r| r.2 < 64)
+                .fold(0u64, |m, r| m | 1 << r.2);
+            proptest::prop_assert_eq!(run_totals(&groups, gaps, k), expected);
+            let hits = || runs.iter().filter(|r| r.2 < 64 && totals >> r.2 & 1 != 0);
+            let first = hits().map(|r| r.0).min().unwrap_or(0);
+            let last = hits().map(|r| r.1).max().unwrap_or(0);
+            proptest::prop_assert_eq!(runs_span(&groups, gaps, k, totals), (first, last));
+        }
     }
 
     #[test]
