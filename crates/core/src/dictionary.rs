@@ -23,8 +23,6 @@
 
 use crate::bytemask::{self, block_at, padded};
 use crate::error::{BuildError, BuildErrorKind};
-use aho_corasick::automaton::Automaton;
-use aho_corasick::Anchored;
 
 /// A rule a literal triggers: whether the literal is a nearby context word rather than part of
 /// the match, and how far before the literal a match may start.
@@ -46,9 +44,7 @@ pub(crate) struct Dictionary {
 /// The compiled dictionary: one automaton, where entries can start, and per entry the rules it
 /// triggers.
 pub(crate) struct CompiledDictionary {
-    ac: aho_corasick::dfa::DFA,
-    /// The automaton's anchored start state.
-    start: aho_corasick::automaton::StateID,
+    trie: Trie,
     starts: Starts,
     /// The words entries start with, each with where the automaton stands after it.
     words: Words,
@@ -57,17 +53,6 @@ pub(crate) struct CompiledDictionary {
     closed: Vec<Option<usize>>,
     pub(crate) owners: Vec<Vec<LiteralOwner>>,
 }
-
-/// Per byte, the byte with ASCII letters in lower case (one load per byte the automaton reads).
-static ASCII_LOWER: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).to_ascii_lowercase();
-        b += 1;
-    }
-    table
-};
 
 /// Per length 0..=8, the mask of that many low bytes.
 const LOW_BYTES: [u64; 9] = {
@@ -278,17 +263,14 @@ struct Words {
 struct Word {
     bytes: u64,
     len: u8,
-    state: aho_corasick::automaton::StateID,
+    state: StateId,
     /// The longest entry within the word's bytes: its length and id.
     best: Option<(u8, u32)>,
 }
 
 impl Words {
-    fn new(
-        ac: &aho_corasick::dfa::DFA,
-        start: aho_corasick::automaton::StateID,
-        keys: &[Vec<u8>],
-    ) -> Words {
+    fn new(trie: &Trie, keys: &[Vec<u8>]) -> Words {
+        let start = trie.start;
         // Each first word's bytes (up to eight) and length class.
         let mut firsts: Vec<(&[u8], usize)> = keys
             .iter()
@@ -310,11 +292,9 @@ impl Words {
         for (w, len) in firsts {
             let (mut state, mut best) = (start, None);
             for (i, &b) in w.iter().enumerate() {
-                state = ac.next_state(Anchored::Yes, state, b);
-                if ac.is_special(state) {
-                    if let Some(p) = read_whole(ac, state, i + 1) {
-                        best = Some((i as u8 + 1, p.as_u32()));
-                    }
+                state = trie.next(state, b);
+                if let Some(e) = trie.entry(state) {
+                    best = Some((i as u8 + 1, e));
                 }
             }
             let folded = fold8(w);
@@ -348,17 +328,112 @@ impl Words {
     }
 }
 
-/// The entry of `len` bytes that state `sid` matches, after reading `len` bytes from a place.
-/// A state's matches include entries ending there that start later (a suffix of the bytes
-/// read, as unanchored searches need): only the one read whole counts.
-fn read_whole(
-    ac: &aho_corasick::dfa::DFA,
-    sid: aho_corasick::automaton::StateID,
-    len: usize,
-) -> Option<aho_corasick::PatternID> {
-    (0..ac.match_len(sid))
-        .map(|k| ac.match_pattern(sid, k))
-        .find(|&p| ac.pattern_len(p) == len)
+/// A state of [`Trie`]: its row's offset in the transition table (premultiplied).
+type StateId = u32;
+
+/// The state no entry continues from.
+const DEAD: StateId = 0;
+
+/// The entries as an anchored automaton: a trie with a full transition table, walked from a
+/// place only (no failure links: an anchored walk that leaves the trie has found all it
+/// will). ASCII case is folded by the byte classes (an upper-case letter is in its lower-case
+/// letter's class; the entries are in lower case), so a step is two loads. A state is the
+/// prefix of the entries read so far, so the entry it ends is the one read whole.
+struct Trie {
+    /// Per byte, its class: bytes no entry holds share class 0.
+    classes: [u8; 256],
+    /// Classes per state.
+    stride: usize,
+    /// Per state and class, the next state.
+    trans: Vec<StateId>,
+    /// States ending an entry are numbered first, right after `DEAD`: a state at most
+    /// `last_end` is one of them or `DEAD`, one comparison per step.
+    last_end: StateId,
+    /// Per state (index: id / stride) ending an entry, the entry.
+    ends: Vec<u32>,
+    start: StateId,
+}
+
+impl Trie {
+    fn new(keys: &[Vec<u8>]) -> Result<Trie, BuildError> {
+        // The entries are in lower case: at most 230 distinct bytes, so classes fit a byte.
+        let mut classes = [0u8; 256];
+        let mut stride = 1;
+        for b in keys.iter().flatten() {
+            let b = usize::from(b.to_ascii_lowercase());
+            if classes[b] == 0 {
+                classes[b] = u8::try_from(stride).unwrap_or(u8::MAX);
+                stride += 1;
+            }
+        }
+        for b in b'A'..=b'Z' {
+            classes[usize::from(b)] = classes[usize::from(b.to_ascii_lowercase())];
+        }
+        // Built with states numbered as created (0: dead, 1: start), then renumbered.
+        const NONE: u32 = u32::MAX;
+        let mut rows: Vec<usize> = vec![0; 2 * stride];
+        let mut ended: Vec<u32> = vec![NONE, NONE];
+        for (id, key) in keys.iter().enumerate() {
+            let mut state = 1;
+            for &b in key {
+                let slot = state * stride + usize::from(classes[usize::from(b)]);
+                state = match rows[slot] {
+                    0 => {
+                        let new = ended.len();
+                        rows[slot] = new;
+                        rows.resize(rows.len() + stride, 0);
+                        ended.push(NONE);
+                        new
+                    }
+                    next => next,
+                };
+            }
+            ended[state] = u32::try_from(id).unwrap_or(NONE);
+        }
+        // Dead first, then the states ending an entry, then the rest.
+        let order: Vec<usize> = std::iter::once(0)
+            .chain((1..ended.len()).filter(|&s| ended[s] != NONE))
+            .chain((1..ended.len()).filter(|&s| ended[s] == NONE))
+            .collect();
+        if StateId::try_from(rows.len()).is_err() {
+            return Err(BuildError::new(BuildErrorKind::Invalid(format!(
+                "the dictionary of trigger literals and context words is too large ({} states)",
+                ended.len()
+            ))));
+        }
+        let mut renamed = vec![0usize; ended.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renamed[old] = new;
+        }
+        // In range: checked above.
+        let id = |index: usize| (index * stride) as StateId;
+        let mut trans = vec![DEAD; rows.len()];
+        for (new, &old) in order.iter().enumerate() {
+            for c in 0..stride {
+                trans[new * stride + c] = id(renamed[rows[old * stride + c]]);
+            }
+        }
+        let matches = ended.iter().filter(|&&e| e != NONE).count();
+        Ok(Trie {
+            classes,
+            stride,
+            trans,
+            last_end: id(matches),
+            ends: order.iter().map(|&old| ended[old]).collect(),
+            start: id(renamed[1]),
+        })
+    }
+
+    #[inline(always)]
+    fn next(&self, sid: StateId, byte: u8) -> StateId {
+        let at = sid as usize + usize::from(self.classes[usize::from(byte)]);
+        self.trans.get(at).copied().unwrap_or(DEAD)
+    }
+
+    /// The entry `sid` ends, if any.
+    fn entry(&self, sid: StateId) -> Option<u32> {
+        (sid != DEAD && sid <= self.last_end).then(|| self.ends[sid as usize / self.stride])
+    }
 }
 
 /// The eight bytes of `hay` from `at` as one little-endian word, zeros past its end.
@@ -430,7 +505,7 @@ impl CompiledDictionary {
                 let word_start = this.alnum >> (at - base) & 1 != 0;
                 if starts.space_led && word_start && at > free && hay[at - 1] == b' ' {
                     if let Some((end, entry)) =
-                        self.longest_from(hay, at - 1, at - 1, self.start, None)
+                        self.longest_from(hay, at - 1, self.trie.start, None)
                     {
                         found(at - 1, end, entry);
                         free = end;
@@ -446,16 +521,16 @@ impl CompiledDictionary {
                     match self.words.find(key, folded & LOW_BYTES[n], len.min(9)) {
                         Some(w) => {
                             let best = w.best.map(|(l, e)| (at + usize::from(l), e as usize));
-                            self.longest_from(hay, at, at + n, w.state, best)
+                            self.longest_from(hay, at + n, w.state, best)
                         }
                         // Only an entry that is a prefix of the word can start here.
                         None if starts.every_word || starts.has(Starts::prefix3_key(folded)) => {
-                            self.longest_from(hay, at, at, self.start, None)
+                            self.longest_from(hay, at, self.trie.start, None)
                         }
                         None => None,
                     }
                 } else {
-                    self.longest_from(hay, at, at, self.start, None)
+                    self.longest_from(hay, at, self.trie.start, None)
                 };
                 let Some((end, entry)) = hit else {
                     continue;
@@ -476,26 +551,24 @@ impl CompiledDictionary {
         }
     }
 
-    /// The longest entry starting at `at`: (its end, its id), with the automaton in state `sid`
-    /// after reading the bytes up to `from`, and `best` the longest entry among them.
+    /// The longest entry starting at a place: (its end, its id), with the automaton in state
+    /// `sid` after reading the place's bytes up to `from`, and `best` the longest entry among
+    /// them.
     fn longest_from(
         &self,
         hay: &[u8],
-        at: usize,
         from: usize,
-        mut sid: aho_corasick::automaton::StateID,
+        mut sid: StateId,
         mut best: Option<(usize, usize)>,
     ) -> Option<(usize, usize)> {
-        let dfa = &self.ac;
+        let trie = &self.trie;
         for (i, &b) in (from..).zip(hay.get(from..).unwrap_or_default()) {
-            sid = dfa.next_state(Anchored::Yes, sid, ASCII_LOWER[usize::from(b)]);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
+            sid = trie.next(sid, b);
+            if sid <= trie.last_end {
+                if sid == DEAD {
                     break;
                 }
-                if let Some(p) = read_whole(dfa, sid, i + 1 - at) {
-                    best = Some((i + 1, p.as_usize()));
-                }
+                best = Some((i + 1, trie.ends[sid as usize / trie.stride] as usize));
             }
         }
         best
@@ -578,23 +651,11 @@ impl Dictionary {
             closed.push((!open && word > 0).then_some(word));
         }
         starts.finish();
-        // Searched anchored only, at the places `starts` lets through. The entries are in
-        // lower case and the search folds each input byte: an automaton that folded case itself
-        // would tell upper and lower case letters apart in its byte classes and be twice the
-        // size.
-        let ac = aho_corasick::dfa::DFA::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .prefilter(false)
-            .build(&self.keys)
-            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
-        let start = ac
-            .start_state(Anchored::Yes)
-            .map_err(|e| BuildError::new(BuildErrorKind::Invalid(e.to_string())))?;
-        let words = Words::new(&ac, start, &self.keys);
+        // Searched anchored only, at the places `starts` lets through.
+        let trie = Trie::new(&self.keys)?;
+        let words = Words::new(&trie, &self.keys);
         Ok(Some(CompiledDictionary {
-            ac,
-            start,
+            trie,
             starts,
             words,
             closed,
