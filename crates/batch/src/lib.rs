@@ -102,7 +102,8 @@ pub struct FileReport {
     pub shape: Option<&'static str>,
     /// Its size in bytes.
     pub bytes: u64,
-    /// Findings, in file order.
+    /// Findings, in file order (for a file scanned as a stream, those after the last
+    /// [`Event::Hits`] of its path).
     pub hits: Vec<Hit>,
     /// Malformed parts (handled as plain text).
     pub problems: Vec<Problem>,
@@ -140,6 +141,18 @@ fn sha256_hex(data: &[u8]) -> String {
 pub enum Event {
     /// A file was processed.
     File(FileReport),
+    /// Findings of a file still being scanned, in file order: a plain-text file given by its
+    /// own path (not inside a directory or archive) and longer than a scan block is scanned as
+    /// a stream, and its findings are handed on as they come, [`HITS_PER_EVENT`] at a time,
+    /// rather than held until its end (memory stays bounded whatever the file holds). Its
+    /// [`Event::File`] follows with the rest; if reading fails midway, an [`Event::Failed`]
+    /// follows instead, and the findings already handed on stand.
+    Hits {
+        /// The file's path.
+        path: String,
+        /// The findings.
+        hits: Vec<Hit>,
+    },
     /// A file, member or archive could not be read or written.
     Failed {
         /// Its path.
@@ -187,6 +200,17 @@ pub struct Summary {
 }
 
 impl Summary {
+    fn count_entities(&mut self, hits: &[Hit]) {
+        for h in hits {
+            match self.entities.get_mut(&*h.entity) {
+                Some(n) => *n += 1,
+                None => {
+                    self.entities.insert(h.entity.to_string(), 1);
+                }
+            }
+        }
+    }
+
     fn add(&mut self, e: &Event) {
         match e {
             Event::File(f) => {
@@ -195,14 +219,11 @@ impl Summary {
                 self.findings += f.hits.len() as u64;
                 self.problems += f.problems.len() as u64;
                 self.residual += f.residual.len() as u64;
-                for h in &f.hits {
-                    match self.entities.get_mut(&*h.entity) {
-                        Some(n) => *n += 1,
-                        None => {
-                            self.entities.insert(h.entity.to_string(), 1);
-                        }
-                    }
-                }
+                self.count_entities(&f.hits);
+            }
+            Event::Hits { hits, .. } => {
+                self.findings += hits.len() as u64;
+                self.count_entities(hits);
             }
             Event::Failed { .. } => self.failed += 1,
             Event::Refused { .. } => self.refused += 1,
@@ -239,6 +260,9 @@ pub struct Batch<'a> {
     /// Plain-text files longer than this are scanned a block this long at a time.
     scan_block: usize,
 }
+
+/// How many findings an [`Event::Hits`] holds.
+pub const HITS_PER_EVENT: usize = 512;
 
 /// Default of [`Batch::scan_block`]: 2 MiB. Each block is scanned with a margin on both sides
 /// (17 KiB with the built-in rules, 1.7% more bytes scanned); a scan's passes over a smaller
@@ -437,7 +461,7 @@ impl<'a> Batch<'a> {
         }
         match self.load(p, &shown, meta.len()) {
             Load::Stream => {
-                for e in self.stream_file(p, &shown, target) {
+                for e in self.stream_file(p, &shown, target, Some(&mut *emit)) {
                     emit(e);
                 }
             }
@@ -473,8 +497,15 @@ impl<'a> Batch<'a> {
 
     /// A plain-text file streamed through the redactor's block algorithm (bounded memory):
     /// scanned (see `streams`), or, over the in-memory limit, scrubbed into `target` (or
-    /// stdout).
-    fn stream_file(&self, p: &Path, shown: &str, target: Option<&Path>) -> Vec<Event> {
+    /// stdout). A scan hands its findings to `part` as they come ([`Event::Hits`]) when
+    /// given one; the events returned hold the rest.
+    fn stream_file(
+        &self,
+        p: &Path,
+        shown: &str,
+        target: Option<&Path>,
+        mut part: Option<&mut dyn FnMut(Event)>,
+    ) -> Vec<Event> {
         let file = match File::open(p) {
             Ok(f) => f,
             Err(e) => return vec![failed(shown, e)],
@@ -505,12 +536,24 @@ impl<'a> Batch<'a> {
                 }
             }
         };
+        // Only a scan's findings are handed on as they come: a scrub's stand once its output
+        // is written.
+        if !matches!(self.task, Task::Scan { .. }) {
+            part = None;
+        }
         let mut hits: Vec<Hit> = Vec::new();
         // A full list grows to what the findings so far promise for the whole file (at least
         // doubling, at most 16 times): a couple of moves of a long list rather than one per
         // doubling, and never more room than 16 times what is held.
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         let mut on = |f: &redactyl::Finding, line: usize, value: &[u8]| {
+            if let Some(emit) = part.as_mut().filter(|_| hits.len() == HITS_PER_EVENT) {
+                let full = std::mem::replace(&mut hits, Vec::with_capacity(HITS_PER_EVENT));
+                emit(Event::Hits {
+                    path: shown.to_string(),
+                    hits: full,
+                });
+            }
             let len = hits.len();
             if len == hits.capacity() && len >= 1024 {
                 let promised = len.saturating_mul(size) / f.start().max(1);
@@ -600,7 +643,7 @@ impl<'a> Batch<'a> {
                         if let Some(dir) = t.as_ref().and_then(|t| t.parent()) {
                             let _ = std::fs::create_dir_all(dir);
                         }
-                        return self.stream_file(&f, &shown, t.as_deref());
+                        return self.stream_file(&f, &shown, t.as_deref(), None);
                     }
                     Load::Failed(e) => Done {
                         events: vec![e],

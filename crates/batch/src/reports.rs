@@ -44,35 +44,46 @@ impl ExposureMap {
             Event::File(f) => {
                 self.files += 1;
                 self.bytes += f.bytes;
-                if f.hits.is_empty() {
-                    return;
-                }
-                let file = self.by_file.entry(f.path.clone()).or_default();
-                file.shape = f.shape;
-                for h in &f.hits {
-                    *self.totals.entry(h.entity.to_string()).or_default() += 1;
-                    *file.entities.entry(h.entity.to_string()).or_default() += 1;
-                    if let Some(field) = &h.field {
-                        let g = generic_path(field);
-                        *file
-                            .fields
-                            .entry(g.clone())
-                            .or_default()
-                            .entry(h.entity.to_string())
-                            .or_default() += 1;
-                        *self
-                            .by_field
-                            .entry(g)
-                            .or_default()
-                            .entry(h.entity.to_string())
-                            .or_default() += 1;
-                    }
-                }
+                self.add_hits(&f.path, f.shape, &f.hits);
             }
+            Event::Hits { path, hits } => self.add_hits(path, None, hits),
             Event::Failed { path, reason } | Event::Refused { path, reason } => {
                 self.not_processed.insert(path.clone(), reason.clone());
             }
             Event::Skipped { .. } => {}
+        }
+    }
+
+    /// Counts a file's findings (all or some of them).
+    fn add_hits(
+        &mut self,
+        path: &str,
+        shape: Option<&'static str>,
+        hits: &[redactyl_formats::Hit],
+    ) {
+        if hits.is_empty() {
+            return;
+        }
+        let file = self.by_file.entry(path.to_string()).or_default();
+        file.shape = file.shape.or(shape);
+        for h in hits {
+            *self.totals.entry(h.entity.to_string()).or_default() += 1;
+            *file.entities.entry(h.entity.to_string()).or_default() += 1;
+            if let Some(field) = &h.field {
+                let g = generic_path(field);
+                *file
+                    .fields
+                    .entry(g.clone())
+                    .or_default()
+                    .entry(h.entity.to_string())
+                    .or_default() += 1;
+                *self
+                    .by_field
+                    .entry(g)
+                    .or_default()
+                    .entry(h.entity.to_string())
+                    .or_default() += 1;
+            }
         }
     }
 
@@ -181,8 +192,12 @@ impl Sarif {
     /// Takes one event into account (findings become results; failures and refusals become
     /// tool notifications).
     pub fn add(&mut self, e: &Event) {
-        let Event::File(f) = e else { return };
-        for h in &f.hits {
+        let (path, hits) = match e {
+            Event::File(f) => (&f.path, &f.hits),
+            Event::Hits { path, hits } => (path, hits),
+            _ => return,
+        };
+        for h in hits {
             self.rules
                 .entry(h.rule.to_string())
                 .or_insert_with(|| h.entity.to_string());
@@ -200,7 +215,7 @@ impl Sarif {
                 "message": { "text": format!("{} found", h.entity) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.path },
+                        "artifactLocation": { "uri": path },
                         "region": region,
                     }
                 }],
@@ -241,6 +256,66 @@ impl Sarif {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hit(entity: &str, start: usize, field: Option<&str>) -> redactyl_formats::Hit {
+        redactyl_formats::Hit {
+            entity: entity.into(),
+            rule: entity.to_lowercase().into(),
+            score: 0.9,
+            start,
+            end: start + 4,
+            record: None,
+            field: field.map(str::to_string),
+            line: 1,
+            value: None,
+        }
+    }
+
+    /// A file's findings handed on in parts ahead of its report count as the same findings
+    /// in the report: the maps and SARIF results are the same.
+    #[test]
+    fn findings_in_parts_count_as_in_the_report() {
+        let hits: Vec<_> = (0..5)
+            .map(|i| hit(["EMAIL", "PHONE"][i % 2], 10 * i, (i == 3).then_some("$.a[1]")))
+            .collect();
+        let report = |hits: &[redactyl_formats::Hit]| {
+            Event::File(crate::FileReport {
+                path: "big.txt".into(),
+                format: redactyl_formats::Format::Text,
+                shape: None,
+                bytes: 100,
+                hits: hits.to_vec(),
+                problems: Vec::new(),
+                residual: Vec::new(),
+                audit: None,
+            })
+        };
+        let whole = [report(&hits)];
+        let parts = [
+            Event::Hits {
+                path: "big.txt".into(),
+                hits: hits[..2].to_vec(),
+            },
+            Event::Hits {
+                path: "big.txt".into(),
+                hits: hits[2..4].to_vec(),
+            },
+            report(&hits[4..]),
+        ];
+        let (mut map_a, mut map_b) = (ExposureMap::default(), ExposureMap::default());
+        let (mut sarif_a, mut sarif_b) = (Sarif::default(), Sarif::default());
+        for e in &whole {
+            map_a.add(e);
+            sarif_a.add(e);
+        }
+        for e in &parts {
+            map_b.add(e);
+            sarif_b.add(e);
+        }
+        assert_eq!(map_a.to_json(), map_b.to_json());
+        assert_eq!(map_b.to_json()["files"], 1);
+        assert_eq!(sarif_a.to_json(), sarif_b.to_json());
+    }
 
     #[test]
     fn array_indices_collapse() {

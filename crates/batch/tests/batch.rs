@@ -2,7 +2,7 @@
 //! the same entries; hostile inputs are refused, reported and do not stop the run.
 
 use redactyl::{Engine, Redactor, ScanOptions};
-use redactyl_batch::{Batch, Event, Input, Limits, Summary, Task};
+use redactyl_batch::{Batch, Event, Input, Limits, Summary, Task, HITS_PER_EVENT};
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -465,11 +465,27 @@ fn text_longer_than_a_block_is_scanned_in_blocks_as_if_whole() {
             .scan_block(block)
             .run(&[Input::Path(input.clone())], None, &mut |e| events.push(e))
             .unwrap();
-        let [Event::File(report)] = &events[..] else {
+        // A file given by its own path hands its findings on as they come, a fixed number at
+        // a time, ahead of its report, which holds the rest; inside a tree the report holds
+        // them all.
+        let Some((Event::File(report), parts)) = events.split_last() else {
             panic!("{input:?}: {events:?}");
         };
-        let got: Vec<(usize, usize, usize, String)> = report
-            .hits
+        let mut hits = Vec::new();
+        for e in parts {
+            let Event::Hits { path, hits: part } = e else {
+                panic!("{input:?}: {e:?}");
+            };
+            assert_eq!((path, part.len()), (&report.path, HITS_PER_EVENT));
+            hits.extend(part);
+        }
+        let streamed = input.is_file();
+        assert_eq!(parts.is_empty(), !streamed, "{input:?}");
+        if streamed {
+            assert_eq!(parts.len(), (want.len() - 1) / HITS_PER_EVENT);
+        }
+        hits.extend(&report.hits);
+        let got: Vec<(usize, usize, usize, String)> = hits
             .iter()
             .map(|h| (h.start, h.end, h.line, h.value.clone().unwrap()))
             .collect();
@@ -481,6 +497,8 @@ fn text_longer_than_a_block_is_scanned_in_blocks_as_if_whole() {
         );
         assert_eq!(report.bytes, text.len() as u64);
         assert_eq!(summary.findings, want.len() as u64);
+        assert_eq!(summary.entities.values().sum::<u64>(), want.len() as u64);
+        assert_eq!(summary.files, 1);
     }
 }
 

@@ -403,20 +403,27 @@ fn write_event(out: &mut impl Write, e: &Event, findings: bool) -> Result<()> {
         error,
         reason,
     };
+    // A file's findings, one line each (the head with the path serialized once).
+    let write_hits = |out: &mut dyn Write, path: &str, hits: &[Hit]| -> Result<()> {
+        if !findings || hits.is_empty() {
+            return Ok(());
+        }
+        let mut head = br#"{"type":"finding","path":"#.to_vec();
+        serde_json::to_writer(&mut head, path)?;
+        let mut line = Vec::new();
+        let mut repeated = Repeated::default();
+        for h in hits {
+            line.clear();
+            line.extend_from_slice(&head);
+            finding_fields(&mut line, h, &mut repeated)?;
+            out.write_all(&line)?;
+        }
+        Ok(())
+    };
     match e {
+        Event::Hits { path, hits } => write_hits(out, path, hits)?,
         Event::File(f) => {
-            if findings && !f.hits.is_empty() {
-                let mut head = br#"{"type":"finding","path":"#.to_vec();
-                serde_json::to_writer(&mut head, &f.path)?;
-                let mut line = Vec::new();
-                let mut repeated = Repeated::default();
-                for h in &f.hits {
-                    line.clear();
-                    line.extend_from_slice(&head);
-                    finding_fields(&mut line, h, &mut repeated)?;
-                    out.write_all(&line)?;
-                }
-            }
+            write_hits(out, &f.path, &f.hits)?;
             let residual = f
                 .residual
                 .iter()
