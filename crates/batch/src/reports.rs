@@ -276,7 +276,13 @@ mod tests {
     #[test]
     fn findings_in_parts_count_as_in_the_report() {
         let hits: Vec<_> = (0..5)
-            .map(|i| hit(["EMAIL", "PHONE"][i % 2], 10 * i, (i == 3).then_some("$.a[1]")))
+            .map(|i| {
+                hit(
+                    ["EMAIL", "PHONE"][i % 2],
+                    10 * i,
+                    (i == 3).then_some("$.a[1]"),
+                )
+            })
             .collect();
         let report = |hits: &[redactyl_formats::Hit]| {
             Event::File(crate::FileReport {

@@ -16,8 +16,7 @@
 //! word after a space, one byte back, not at every space: the same hits, far fewer places.
 //!
 //! A pass over the input classifies 64 bytes at a time (byte masks, see `crate::bytemask`) and
-//! turns most places down with two bit-table probes each (see
-//! [`Starts`]); the automaton is walked, anchored, only from the rest, and from after the
+//! turns most places down with one probe each of a table of signatures (see [`Starts`]); the automaton is walked, anchored, only from the rest, and from after the
 //! place's word when that word is one an entry starts with (see [`Words`]). An unanchored
 //! automaton walked over every byte would cost a chain of dependent table loads per byte.
 
@@ -78,22 +77,28 @@ fn first_word(key: &[u8]) -> usize {
     key.iter().take_while(|&&b| is_alnum(b)).count()
 }
 
-/// Where entries can start: one bit table (64 Ki bits) of three kinds of keys, probed with two
-/// per place (a word's first word and first three bytes, or a lead byte's first two). A
-/// place passes when a probe finds its bit set; the automaton then decides. No place where an
-/// entry starts is turned down; a few where none does pass (hash collisions).
+/// Where entries can start: one table of signatures (8 Ki slots of 16 bits), probed once per
+/// place. A place's key is its word's first three bytes, folded (all of a shorter word), or a
+/// lead byte and the byte after it; its slot holds bits for what can start with that key, and
+/// the place passes when one of them fits it; the automaton then decides. No place where an
+/// entry starts is turned down; a few where none does pass (hash collisions, and words that
+/// only share their first three bytes and length class with an entry's).
 ///
 /// - *First word*: an entry starting with a letter or digit holds its first word (the run of
-///   letters and digits it starts with) whole, so the input's word there must be the same word.
-///   Key: the word's first eight bytes, folded, and its length (9 for any longer).
-/// - *Prefix*: an entry made only of letters and digits that triggers rules matches at the
-///   start of longer words too ("pass" in "password"). Key: its first three bytes (an entry of
-///   two is marked with every byte that can follow; one of one lets every word through).
-/// - *Lead*: an entry starting with another byte ("@", "://"). Key: its first two bytes (one
-///   of one byte is marked with every byte that can follow). Places holding such a byte are
-///   probed with this key only.
+///   letters and digits it starts with) whole, so the input's word there must be the same word:
+///   bit `n` for a first word of `n` letters and digits (9 for any longer), which passes the
+///   words of that length class only.
+/// - *Open*: an entry made only of letters and digits that triggers rules matches at the
+///   start of longer words too ("pass" in "password"): `OPEN`, which passes a word of any
+///   length (an entry of two is marked under its two bytes, and under every third byte that
+///   can follow; one of one lets every word through).
+/// - *Lead*: an entry starting with another byte ("@", "://"): `LEAD` under its first two bytes
+///   (one of one byte is marked with every byte that can follow). Places holding such a byte
+///   are probed with this key only.
 struct Starts {
-    bits: Box<[u64; (1 << BITS_LOG2) / 64]>,
+    /// Per slot (see `Starts::slot`), what can start with the keys hashed there: bit `n` (1 to
+    /// 9), `OPEN`, `LEAD` (see above).
+    sigs: Box<[u16; 1 << SIGS_LOG2]>,
     /// Per byte, whether an entry starts with it and it is no ASCII letter or digit.
     lead: [bool; 256],
     /// Those bytes when there are six or fewer, repeated to six (compared directly, which the
@@ -109,25 +114,47 @@ struct Starts {
     digit_led: bool,
 }
 
-const BITS_LOG2: u32 = 16;
+const SIGS_LOG2: u32 = 13;
+/// Bits of a first word's key (see `Words`).
+const WORD_KEY_BITS: u32 = 16;
+const OPEN: u16 = 1 << 10;
+const LEAD: u16 = 1 << 11;
 
-/// Per kind of key, the number added to it before hashing: a first word per length (0 to 9),
-/// then a three-byte and a two-byte prefix.
-const SALTS: [u64; 12] = {
-    let mut salts = [0u64; 12];
+/// Per length of the word at a place (0: a lead byte; 9: nine or more), how many of its
+/// bytes make its key, the salt of its key, and the signature bits it passes with.
+const PROBES: [(usize, u64, u16); 10] = {
+    let mut probes = [(0usize, 0u64, 0u16); 10];
+    let mut len = 0;
+    while len < 10 {
+        probes[len] = if len == 0 {
+            (2, SALTS[LEAD_KEY], LEAD)
+        } else {
+            let n = if len < 3 { len } else { 3 };
+            (n, SALTS[n], 1 << len | OPEN)
+        };
+        len += 1;
+    }
+    probes
+};
+
+/// Per kind of key, the number added to it before hashing: a first word per length (0 to 9;
+/// the prefixes of one to three bytes that key the signatures use those of 1 to 3), then a
+/// lead byte and the next.
+const SALTS: [u64; 11] = {
+    let mut salts = [0u64; 11];
     let mut k = 0;
-    while k < 12 {
+    while k < 11 {
         salts[k] = (k as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         k += 1;
     }
     salts
 };
-const PREFIX3: usize = 10;
-const PREFIX2: usize = 11;
+const LEAD_KEY: usize = 10;
 
 impl Starts {
     fn key(value: u64, salt: u64) -> usize {
-        (value.wrapping_add(salt).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - BITS_LOG2)) as usize
+        (value.wrapping_add(salt).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - WORD_KEY_BITS))
+            as usize
     }
 
     /// The key of a first word of `len` letters and digits (9 for any longer) at `folded`.
@@ -135,20 +162,27 @@ impl Starts {
         Starts::key(folded & LOW_BYTES[len.min(8)], SALTS[len.min(9)])
     }
 
-    fn prefix3_key(folded: u64) -> usize {
-        Starts::key(folded & LOW_BYTES[3], SALTS[PREFIX3])
+    /// The signature slot of a place whose word is `len` long (0: a lead byte), with its first
+    /// eight bytes `folded`: keyed by the word's first three bytes (all of a shorter word; a
+    /// lead byte and the next).
+    #[inline(always)]
+    fn slot(folded: u64, len: usize) -> usize {
+        let (n, salt, _) = PROBES[len];
+        let hash = (folded & LOW_BYTES[n])
+            .wrapping_add(salt)
+            .wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        (hash >> (64 - SIGS_LOG2)) as usize & ((1 << SIGS_LOG2) - 1)
     }
 
-    fn prefix2_key(folded: u64) -> usize {
-        Starts::key(folded & LOW_BYTES[2], SALTS[PREFIX2])
+    /// Whether an entry can start at a place whose word is `len` long (0: a lead byte; 9 for
+    /// any longer) with its first eight bytes `folded`.
+    #[inline(always)]
+    fn passes(&self, folded: u64, len: usize) -> bool {
+        self.sigs[Starts::slot(folded, len)] & PROBES[len].2 != 0
     }
 
-    fn set(&mut self, key: usize) {
-        self.bits[key / 64] |= 1 << (key % 64);
-    }
-
-    fn has(&self, key: usize) -> bool {
-        self.bits[key / 64] >> (key % 64) & 1 != 0
+    fn mark(&mut self, folded: u64, len: usize, bits: u16) {
+        self.sigs[Starts::slot(folded, len)] |= bits;
     }
 
     /// Marks where `key` can start; `open`: it matches at the start of longer words too.
@@ -170,18 +204,23 @@ impl Starts {
         } else if !is_alnum(key[0]) {
             self.lead[usize::from(key[0])] = true;
             if key.len() == 1 {
-                then(1).for_each(|f| self.set(Starts::prefix2_key(f)));
+                then(1).for_each(|f| self.mark(f, 0, LEAD));
             } else {
-                self.set(Starts::prefix2_key(folded));
+                self.mark(folded, 0, LEAD);
             }
         } else if open {
+            // At the start of a word of its own length or longer.
             match key.len() {
                 1 => self.every_word = true,
-                2 => then(2).for_each(|f| self.set(Starts::prefix3_key(f))),
-                _ => self.set(Starts::prefix3_key(folded)),
+                2 => {
+                    self.mark(folded, 2, OPEN);
+                    then(2).for_each(|f| self.mark(f, 3, OPEN));
+                }
+                _ => self.mark(folded, 3, OPEN),
             }
         } else {
-            self.set(Starts::word_key(folded, first_word(key)));
+            let len = first_word(key).min(9);
+            self.mark(folded, len, 1 << len);
         }
     }
 }
@@ -194,7 +233,7 @@ fn fold8(key: &[u8]) -> u64 {
 impl Starts {
     fn new() -> Starts {
         Starts {
-            bits: Box::new([0; (1 << BITS_LOG2) / 64]),
+            sigs: Box::new([0; 1 << SIGS_LOG2]),
             lead: [false; 256],
             few_leads: None,
             every_word: false,
@@ -490,14 +529,8 @@ impl CompiledDictionary {
                 let j = places.trailing_zeros() as usize;
                 places &= places - 1;
                 let (folded, len) = word_at(j);
-                let (first, second) = if len > 0 {
-                    (Starts::word_key(folded, len), Starts::prefix3_key(folded))
-                } else {
-                    let two = Starts::prefix2_key(folded);
-                    (two, two)
-                };
                 let every = starts.every_word & (len > 0);
-                pass |= u64::from(starts.has(first) | starts.has(second) | every) << j;
+                pass |= u64::from(starts.passes(folded, len) | every) << j;
             }
             while pass != 0 {
                 let at = base + pass.trailing_zeros() as usize;
@@ -524,7 +557,9 @@ impl CompiledDictionary {
                             self.longest_from(hay, at + n, w.state, best)
                         }
                         // Only an entry that is a prefix of the word can start here.
-                        None if starts.every_word || starts.has(Starts::prefix3_key(folded)) => {
+                        None if starts.every_word
+                            || starts.sigs[Starts::slot(folded, len)] & OPEN != 0 =>
+                        {
                             self.longest_from(hay, at, self.trie.start, None)
                         }
                         None => None,
