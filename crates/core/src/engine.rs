@@ -519,9 +519,17 @@ pub(crate) struct TriggerMasks {
     /// whose token is at most that long.
     token: u64,
     token_fits: [u64; MASK_CAP + 1],
-    /// The triggers that ask for separators, a word or a letter next to their chain, or a
-    /// length past the cap: checked one by one (`ClusterFacts::fit`).
+    /// The triggers that ask for separators or a letter next to their chain, or a length past
+    /// the cap: checked one by one (`ClusterFacts::fit`).
     asks: u64,
+    /// The triggers asking for words next to their chain (`word_before`, `word_after`), and
+    /// those asking across a gap too; per side (before, after), those asking for no word there;
+    /// per side, way (directly, across a gap) and word length, those that a word of that
+    /// length there fits (see `DigitTrigger::words_fit`).
+    words: u64,
+    gap_words: u64,
+    no_word: [u64; 2],
+    word_fits: Box<[[[u64; MAX_WORD + 1]; 2]; 2]>,
     /// Per context bit (`Inner::context_bit`), the triggers of the rule holding it.
     by_bit: [u64; 64],
 }
@@ -533,6 +541,10 @@ impl TriggerMasks {
             token: 0,
             token_fits: [0; MASK_CAP + 1],
             asks: 0,
+            words: 0,
+            gap_words: 0,
+            no_word: [0; 2],
+            word_fits: Box::new([[[0; MAX_WORD + 1]; 2]; 2]),
             by_bit: [0; 64],
         };
         for (i, t) in triggers.iter().take(64).enumerate() {
@@ -548,16 +560,61 @@ impl TriggerMasks {
             if t.token > 0 {
                 masks.token |= bit;
             }
-            let words = t.word_before > 0 || t.word_after > 0;
             let letters = t.letter_before == 1 || t.letter_after == 1;
-            if t.requires != 0 || words || letters || t.min >= MASK_CAP || t.token >= MASK_CAP {
+            if t.requires != 0 || letters || t.min >= MASK_CAP || t.token >= MASK_CAP {
                 masks.asks |= bit;
+            }
+            if t.word_before > 0 || t.word_after > 0 {
+                masks.words |= bit;
+                if t.word_gap {
+                    masks.gap_words |= bit;
+                }
+                for (side, len) in [t.word_before, t.word_after].into_iter().enumerate() {
+                    match len {
+                        0 => masks.no_word[side] |= bit,
+                        // Longer words are refused when the rules are read (`MAX_WORD`).
+                        _ if len > MAX_WORD => {}
+                        _ => {
+                            masks.word_fits[side][0][len] |= bit;
+                            if t.word_gap {
+                                masks.word_fits[side][1][len] |= bit;
+                            }
+                        }
+                    }
+                }
             }
             if let Some(b) = context_bit[t.rule as usize] {
                 masks.by_bit[usize::from(b)] |= bit;
             }
         }
         masks
+    }
+
+    /// Of `reach`, the triggers asking for words next to their chain (see
+    /// `DigitTrigger::words_fit`) that the words next to a cluster fit, and the others: `mask`
+    /// gives the word lengths there as `word_mask` does (0 before directly, 1 before across a
+    /// gap, 2 after directly, 3 after across a gap), asked only when needed.
+    #[inline]
+    fn words_fit(&self, reach: u64, mut mask: impl FnMut(usize) -> u64) -> u64 {
+        if reach & self.words == 0 {
+            return reach;
+        }
+        // Per side, the triggers a word there fits (or that ask for none).
+        let mut fits = self.no_word;
+        for (side, fit) in fits.iter_mut().enumerate() {
+            for way in 0..2 {
+                if way == 1 && reach & self.gap_words == 0 {
+                    continue;
+                }
+                let mut lens = mask(2 * side + way) & !1;
+                while lens != 0 {
+                    let len = lens.trailing_zeros() as usize;
+                    lens &= lens - 1;
+                    *fit |= self.word_fits[side][way].get(len).copied().unwrap_or(0);
+                }
+            }
+        }
+        reach & (!self.words | fits[0] & fits[1])
     }
 }
 
@@ -579,6 +636,13 @@ struct ClusterFacts {
 }
 
 impl ClusterFacts {
+    /// The lengths of the words next to the cluster's groups, by side and way (see
+    /// `word_mask`): 0 before directly, 1 before across a gap, 2 after directly, 3 after
+    /// across a gap.
+    fn word_mask(&mut self, hay: &[u8], groups: &[(usize, usize)], k: usize) -> u64 {
+        *self.words[k].get_or_insert_with(|| word_mask(hay, groups, k >= 2, k % 2 == 1))
+    }
+
     fn token(&mut self, hay: &[u8], groups: &[(usize, usize)], cap: usize) -> usize {
         *self.token.get_or_insert_with(|| {
             let (mut best, mut run_end) = (0, 0);
@@ -602,8 +666,8 @@ impl ClusterFacts {
 
     /// Whether the cluster `cs..ce` with these digit `groups` and longest chains per joiner
     /// set offers what `t` asks for besides context words: a chain long enough, the
-    /// separators, a token that long, the words next to the digits and, when `letters`, a
-    /// letter right next to some group.
+    /// separators, a token that long, when `words` the words next to the digits and, when
+    /// `letters`, a letter right next to some group.
     #[allow(clippy::too_many_arguments)]
     fn fit(
         &mut self,
@@ -613,7 +677,7 @@ impl ClusterFacts {
         (cs, ce): (usize, usize),
         longest_in: &[usize; 8],
         cap: usize,
-        letters: bool,
+        (words, letters): (bool, bool),
     ) -> bool {
         if t.min > longest_in[t.joiners] {
             return false;
@@ -648,10 +712,7 @@ impl ClusterFacts {
         if t.token != 0 && self.token(hay, groups, cap) < t.token {
             return false;
         }
-        let words = &mut self.words;
-        let near =
-            |k: usize| *words[k].get_or_insert_with(|| word_mask(hay, groups, k >= 2, k % 2 == 1));
-        if !t.words_fit(near) {
+        if words && !t.words_fit(|k| self.word_mask(hay, groups, k)) {
             return false;
         }
         if (t.letter_before == 1 || t.letter_after == 1) && letters {
@@ -1572,11 +1633,12 @@ impl Engine {
                     cluster,
                     &longest_in,
                     inner.token_cap,
-                    gate.letters,
+                    (false, gate.letters),
                 ) {
                     reach &= !(1 << i);
                 }
             }
+            reach = masks.words_fit(reach, |k| facts.word_mask(hay, groups, k));
             if reach & needs_context != 0 {
                 let (cues, _) =
                     *near.get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
@@ -1606,7 +1668,7 @@ impl Engine {
                             cluster,
                             &longest_in,
                             inner.token_cap,
-                            gate.letters,
+                            (true, gate.letters),
                         );
                     let cued = match inner.context_bit[r] {
                         Some(bit) if fits && gated & (1 << bit) != 0 => {
@@ -2339,6 +2401,42 @@ mod tests {
                 engine.scan_with(&mut scratch, text.as_bytes(), &own).len(),
                 1
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// The trigger masks let through exactly the triggers whose words fit, one by one.
+        #[test]
+        fn word_masks_pass_the_triggers_whose_words_fit(
+            asks in proptest::collection::vec((0usize..4, 0usize..4, proptest::prelude::any::<bool>()), 1..12),
+            lens in proptest::collection::vec(0u64..64, 4),
+            reach in proptest::prelude::any::<u64>(),
+        ) {
+            let triggers: Vec<DigitTrigger> = asks
+                .iter()
+                .map(|&(word_before, word_after, word_gap)| DigitTrigger {
+                    min: 1,
+                    max_digits: None,
+                    joiners: 0,
+                    letter_before: 0,
+                    letter_after: 0,
+                    word_before,
+                    word_after,
+                    word_gap,
+                    skip_dates: false,
+                    requires: 0,
+                    requires_count: 1,
+                    token: 0,
+                    sums: 0,
+                    rule: 0,
+                })
+                .collect();
+            let masks = TriggerMasks::new(&triggers, &[None]);
+            let got = masks.words_fit(reach, |k| lens[k]);
+            for (i, t) in triggers.iter().enumerate() {
+                let want = reach >> i & 1 != 0 && t.words_fit(|k| lens[k]);
+                proptest::prop_assert_eq!(got >> i & 1 != 0, want, "trigger {}", i);
+            }
         }
     }
 
