@@ -508,9 +508,9 @@ const MASK_CAP: usize = 63;
 
 /// The first 64 digit triggers (`Inner::digit`, trigger `i` as bit `i`) grouped by what they
 /// ask of a cluster, so that a cluster turns most of them down a few at a time (a table lookup
-/// per joiner set, one per token length, one mask for the rules needing context) rather than
-/// one trigger at a time, which costs a hard-to-predict branch per trigger. Triggers past the
-/// first 64 are checked one at a time.
+/// per joiner set, one per token length, one per length of a word next to its groups, one mask
+/// for the rules needing context) rather than one trigger at a time, which costs a
+/// hard-to-predict branch per trigger. Triggers past the first 64 are checked one at a time.
 pub(crate) struct TriggerMasks {
     /// Per joiner set and longest chain length (`MASK_CAP`: that or longer), the triggers of
     /// that set asking for at most that many digits (or, past the cap, asked one by one).
