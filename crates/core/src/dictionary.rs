@@ -152,14 +152,19 @@ const SALTS: [u64; 11] = {
 const LEAD_KEY: usize = 10;
 
 impl Starts {
-    fn key(value: u64, salt: u64) -> usize {
-        (value.wrapping_add(salt).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - WORD_KEY_BITS))
-            as usize
+    /// The `bits` high bits of a multiplicative hash of `value` with its kind's `salt`.
+    #[inline(always)]
+    fn hash(value: u64, salt: u64, bits: u32) -> usize {
+        (value.wrapping_add(salt).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - bits)) as usize
     }
 
     /// The key of a first word of `len` letters and digits (9 for any longer) at `folded`.
     fn word_key(folded: u64, len: usize) -> usize {
-        Starts::key(folded & LOW_BYTES[len.min(8)], SALTS[len.min(9)])
+        Starts::hash(
+            folded & LOW_BYTES[len.min(8)],
+            SALTS[len.min(9)],
+            WORD_KEY_BITS,
+        )
     }
 
     /// The signature slot of a place whose word is `len` long (0: a lead byte), with its first
@@ -168,10 +173,7 @@ impl Starts {
     #[inline(always)]
     fn slot(folded: u64, len: usize) -> usize {
         let (n, salt, _) = PROBES[len];
-        let hash = (folded & LOW_BYTES[n])
-            .wrapping_add(salt)
-            .wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        (hash >> (64 - SIGS_LOG2)) as usize & ((1 << SIGS_LOG2) - 1)
+        Starts::hash(folded & LOW_BYTES[n], salt, SIGS_LOG2) & ((1 << SIGS_LOG2) - 1)
     }
 
     /// Whether an entry can start at a place whose word is `len` long (0: a lead byte; 9 for
@@ -179,6 +181,12 @@ impl Starts {
     #[inline(always)]
     fn passes(&self, folded: u64, len: usize) -> bool {
         self.sigs[Starts::slot(folded, len)] & PROBES[len].2 != 0
+    }
+
+    /// Whether an open entry (or, with `every_word`, a one-letter one) can start at a word
+    /// that is `len` long with its first eight bytes `folded`.
+    fn opens(&self, folded: u64, len: usize) -> bool {
+        self.every_word || self.sigs[Starts::slot(folded, len)] & OPEN != 0
     }
 
     fn mark(&mut self, folded: u64, len: usize, bits: u16) {
@@ -557,9 +565,7 @@ impl CompiledDictionary {
                             self.longest_from(hay, at + n, w.state, best)
                         }
                         // Only an entry that is a prefix of the word can start here.
-                        None if starts.every_word
-                            || starts.sigs[Starts::slot(folded, len)] & OPEN != 0 =>
-                        {
+                        None if starts.opens(folded, len) => {
                             self.longest_from(hay, at, self.trie.start, None)
                         }
                         None => None,

@@ -1608,20 +1608,20 @@ impl Engine {
                     (start, end)
                 })
             };
-            // The triggers the cluster offers what they ask for: of the first 64, those with
-            // chains long enough, then the token, separators, words and letters they ask
-            // for, then the context words (see `TriggerMasks`); past them, one at a time.
+            // The triggers still live for the cluster (bits, see `TriggerMasks`): of the first
+            // 64, those with chains long enough, then the token, separators, words and letters
+            // they ask for, then the context words; past them, one at a time.
             let (groups, cluster) = (&s.groups, (cs, ce));
-            let mut reach = 0u64;
+            let mut live = 0u64;
             for (k, &l) in longest_in.iter().enumerate() {
-                reach |= masks.by_len[k][l.min(MASK_CAP)];
+                live |= masks.by_len[k][l.min(MASK_CAP)];
             }
-            reach &= enabled;
-            if reach & masks.token != 0 {
+            live &= enabled;
+            if live & masks.token != 0 {
                 let token = facts.token(hay, groups, inner.token_cap);
-                reach &= !masks.token | masks.token_fits[token.min(MASK_CAP)];
+                live &= !masks.token | masks.token_fits[token.min(MASK_CAP)];
             }
-            let mut asks = reach & masks.asks;
+            let mut asks = live & masks.asks;
             while asks != 0 {
                 let i = asks.trailing_zeros() as usize;
                 asks &= asks - 1;
@@ -1635,11 +1635,11 @@ impl Engine {
                     inner.token_cap,
                     (false, gate.letters),
                 ) {
-                    reach &= !(1 << i);
+                    live &= !(1 << i);
                 }
             }
-            reach = masks.words_fit(reach, |k| facts.word_mask(hay, groups, k));
-            if reach & needs_context != 0 {
+            live = masks.words_fit(live, |k| facts.word_mask(hay, groups, k));
+            if live & needs_context != 0 {
                 let (cues, _) =
                     *near.get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
                 let mut cued = 0u64;
@@ -1648,13 +1648,13 @@ impl Engine {
                     cued |= masks.by_bit[bits.trailing_zeros() as usize];
                     bits &= bits - 1;
                 }
-                reach &= !needs_context | cued;
+                live &= !needs_context | cued;
             }
             let mut past = triggers.len().min(64);
             loop {
-                let t = if reach != 0 {
-                    let i = reach.trailing_zeros() as usize;
-                    reach &= reach - 1;
+                let t = if live != 0 {
+                    let i = live.trailing_zeros() as usize;
+                    live &= live - 1;
                     &triggers[i]
                 } else if let Some(t) = triggers.get(past) {
                     past += 1;
