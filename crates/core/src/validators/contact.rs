@@ -130,15 +130,18 @@ impl PhoneShape {
 
 /// "+41 (0)71 ..." writes the national trunk prefix in parentheses; it is not dialled.
 fn strip_trunk_marker(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    // Bodies are short: a plain search beats building a substring searcher.
-    match body.windows(3).position(|w| w == b"(0)") {
-        Some(i) => {
+    // Bodies are short and most hold no parenthesis: look for one, then at what follows it.
+    let mut from = 0;
+    while let Some(i) = body[from..].iter().position(|&b| b == b'(') {
+        let i = from + i;
+        if body[i..].starts_with(b"(0)") {
             let mut v = body[..i].to_vec();
             v.extend_from_slice(&body[i + 3..]);
-            std::borrow::Cow::Owned(v)
+            return std::borrow::Cow::Owned(v);
         }
-        None => std::borrow::Cow::Borrowed(body),
+        from = i + 1;
     }
+    std::borrow::Cow::Borrowed(body)
 }
 
 fn nanp_ok(d: &[u8]) -> bool {
@@ -277,7 +280,7 @@ pub(super) fn phone(hay: &[u8], start: usize, end: usize) -> Option<Verdict> {
     // An extension ("x1711", "ext. 12") is part of the number but not of its plan.
     let main_end = m
         .iter()
-        .position(|&b| matches!(b, b'x' | b'X' | b'e' | b'E'))
+        .position(|&b| matches!(b | 0x20, b'x' | b'e'))
         .unwrap_or(m.len());
     let main = m[..main_end].trim_ascii_end();
     Verdict::scored(start, end, phone_score(main)?)
@@ -480,6 +483,25 @@ mod tests {
         assert!(score("2024-03-15").is_none());
         assert!(score("15/03/2024").is_none());
         assert!(score("1111111111").is_none());
+    }
+
+    #[test]
+    fn trunk_markers_and_extensions() {
+        let strip = |s: &str| strip_trunk_marker(s.as_bytes()).into_owned();
+        assert_eq!(strip("41 (0)71 526"), b"41 71 526");
+        assert_eq!(strip("(1) 2 (0)3 (0)4"), b"(1) 2 3 (0)4");
+        assert_eq!(strip("(415) 555-0132"), b"(415) 555-0132");
+        assert_eq!(strip("(0"), b"(0");
+        // The extension, in either case, is left out of the plan.
+        for s in [
+            "415-555-0132 x12",
+            "415-555-0132 X12",
+            "415-555-0132 ext. 7",
+            "415-555-0132 EXT 7",
+        ] {
+            let v = phone(s.as_bytes(), 0, s.len()).map(|v| v.score);
+            assert_eq!(v, Some(Some(PLAN)), "{s}");
+        }
     }
 
     #[test]
