@@ -566,6 +566,12 @@ fn compile(
             group: Default::default(),
             max_reach,
             digit_triggered,
+            token_shape: spec
+                .triggers
+                .iter()
+                .any(|t| t.token.is_some_and(|n| n > 0))
+                .then(|| crate::shape::TokenShape::of(&hirs))
+                .flatten(),
             examples: spec.examples.clone(),
             negative_examples: spec.negative_examples.clone(),
         });

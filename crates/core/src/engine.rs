@@ -134,6 +134,9 @@ pub(crate) struct Rule {
     pub(crate) group: SearchGroup,
     /// Whether the rule is looked for around digit clusters (its matches are numbers).
     pub(crate) digit_triggered: bool,
+    /// When its digit triggers ask for a token and every match is a whole token of one shape,
+    /// that shape: a chain in a token of another shape qualifies for none of them.
+    pub(crate) token_shape: Option<crate::shape::TokenShape>,
     pub(crate) examples: Vec<String>,
     pub(crate) negative_examples: Vec<String>,
 }
@@ -1540,6 +1543,11 @@ impl Engine {
             true => ShortGate::OPEN,
             false => gate,
         };
+        // Token shapes turn chains down (off in the tests' `search_all`, to be compared).
+        #[cfg(test)]
+        let shapes = !s.search_all;
+        #[cfg(not(test))]
+        let shapes = true;
         let mut i = 0;
         while let Some(p) = find_digit(hay, i) {
             let (q, cut) = grow_cluster(hay, p, &inner.joiner_bits, &mut s.groups, &mut s.gaps);
@@ -1712,7 +1720,20 @@ impl Engine {
                     if !t.words_fit(|k| 1 << chain.words(hay)[k]) {
                         return false;
                     }
-                    t.token == 0 || chain.token(hay, inner.token_cap) >= t.token
+                    if t.token == 0 {
+                        return true;
+                    }
+                    if chain.token(hay, inner.token_cap) < t.token {
+                        return false;
+                    }
+                    // Read as far as the shape is long, so that its length is told exactly.
+                    rule.token_shape
+                        .as_ref()
+                        .filter(|_| shapes)
+                        .is_none_or(|shape| {
+                            let (a, b) = alnum_bounds(hay, chain.start, shape.len());
+                            shape.fits(&hay[a..b])
+                        })
                 };
                 let qualified = if t.sums != 0 {
                     // Only the digit count matters: the set's run totals answer at once.
@@ -2844,8 +2865,10 @@ triggers = [{{ digits = {digits} }}]
         /// Clusters whose chains are too short for every trigger that asks for no token or
         /// word, with nothing next to their digits that a token or word trigger wants, and
         /// clusters with no letter next to a group for a trigger that wants one there, are
-        /// passed over without changing a finding: times, short numbers, IBAN-like words,
-        /// crypto-like tokens, Corsican NIRs, spaces and hyphens on either side.
+        /// passed over without changing a finding, and so are chains in tokens of another shape
+        /// than a token trigger's rule matches: times, short numbers, IBAN-like words,
+        /// crypto-like tokens, Corsican NIRs, fiscal codes whole and not, spaces and hyphens on
+        /// either side.
         #[test]
         fn short_clusters_passed_over_hold_no_finding(
             pieces in proptest::collection::vec(proptest::sample::select(vec![
@@ -2855,6 +2878,7 @@ triggers = [{{ digits = {digits} }}]
                 "1234F", "AB 12 34 56 C", "12345678-Z", "X1234567L", "S1234567D", "iban ",
                 "call ", "04/12", "2024-03-15T10:42", "ref ", "a1b2c3d4e5f6", "2A", "2B", "1 85 05 ",
                 "123 456 78", "A35863935", "123456", "nir ", "2A ", "123 456 33",
+                "rssmra85t10a5m2s", "RSSMRA85T10A56", "ABCDEF12G34H567", "J", "_", "é",
             ]), 0..24),
             min in proptest::sample::select(vec![0.0f32, 0.3, 0.5]),
             birth_dates in proptest::bool::ANY,

@@ -323,9 +323,200 @@ impl Shape {
     }
 }
 
+/// The most bytes a [`TokenShape`] holds.
+const TOKEN_SHAPE_MAX: usize = 64;
+
+/// The matches of a pattern that is a word boundary, then only fixed-width classes of ASCII
+/// letters and digits, then a word boundary (`\b[A-Za-z]{6}[0-9]{2}...\b`): every match is a
+/// whole token of letters and digits (no letter or digit on either side) of one length, with
+/// the bytes each position allows. A token of another length or with a byte out of place holds
+/// no match, so a window around it is not searched.
+#[derive(Clone, Debug)]
+pub(crate) struct TokenShape {
+    len: usize,
+    /// Per byte, bit `i`: the byte may stand at position `i`.
+    allowed: Box<[u64; 256]>,
+}
+
+impl TokenShape {
+    /// The shape every match of the patterns has (the union of theirs, when they are all of
+    /// one length), if they have one.
+    pub(crate) fn of(hirs: &[Hir]) -> Option<TokenShape> {
+        let mut shape: Option<TokenShape> = None;
+        for hir in hirs {
+            let HirKind::Concat(parts) = hir.kind() else {
+                return None;
+            };
+            let [first, middle @ .., last] = parts.as_slice() else {
+                return None;
+            };
+            if !starts_word(first) || !ends_word(last) {
+                return None;
+            }
+            let mut positions = Vec::new();
+            if !middle.iter().all(|h| fixed_positions(h, &mut positions)) || positions.is_empty() {
+                return None;
+            }
+            let alnum = ByteSet::range(b'0', b'9')
+                .union(ByteSet::range(b'A', b'Z'))
+                .union(ByteSet::range(b'a', b'z'));
+            let mut allowed = Box::new([0u64; 256]);
+            for (i, set) in positions.iter().enumerate() {
+                for b in 0..=255u8 {
+                    if set.contains(b) {
+                        if !alnum.contains(b) {
+                            return None;
+                        }
+                        allowed[usize::from(b)] |= 1 << i;
+                    }
+                }
+            }
+            let len = positions.len();
+            shape = match shape {
+                None => Some(TokenShape { len, allowed }),
+                Some(s) if s.len == len => {
+                    let mut both = s.allowed;
+                    for (a, b) in both.iter_mut().zip(allowed.iter()) {
+                        *a |= b;
+                    }
+                    Some(TokenShape { len, allowed: both })
+                }
+                Some(_) => return None,
+            };
+        }
+        shape
+    }
+
+    /// Whether `token` (a whole run of ASCII letters and digits) has the shape.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn fits(&self, token: &[u8]) -> bool {
+        token.len() == self.len
+            && token
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| self.allowed[usize::from(b)] >> i & 1 != 0)
+    }
+}
+
+/// A word boundary a match can start at (its first byte is then a word byte with none before).
+fn starts_word(h: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    matches!(
+        h.kind(),
+        HirKind::Look(
+            Look::WordAscii
+                | Look::WordUnicode
+                | Look::WordStartAscii
+                | Look::WordStartUnicode
+                | Look::WordStartHalfAscii
+                | Look::WordStartHalfUnicode
+        )
+    )
+}
+
+/// A word boundary a match can end at (its last byte is then a word byte with none after).
+fn ends_word(h: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    matches!(
+        h.kind(),
+        HirKind::Look(
+            Look::WordAscii
+                | Look::WordUnicode
+                | Look::WordEndAscii
+                | Look::WordEndUnicode
+                | Look::WordEndHalfAscii
+                | Look::WordEndHalfUnicode
+        )
+    )
+}
+
+/// Appends the byte sets of `h`'s positions when it matches one fixed number of bytes, each
+/// from a set of its own (literals, byte classes, exact repetitions of them); false otherwise.
+fn fixed_positions(h: &Hir, out: &mut Vec<ByteSet>) -> bool {
+    match h.kind() {
+        HirKind::Literal(lit) => {
+            out.extend(lit.0.iter().map(|&b| ByteSet::range(b, b)));
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            out.push(c.ranges().iter().fold(ByteSet::EMPTY, |set, r| {
+                set.union(ByteSet::range(r.start(), r.end()))
+            }))
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut set = ByteSet::EMPTY;
+            for r in c.ranges() {
+                let (Ok(lo), Ok(hi)) = (u8::try_from(r.start()), u8::try_from(r.end())) else {
+                    return false;
+                };
+                if hi > 0x7f {
+                    return false;
+                }
+                set = set.union(ByteSet::range(lo, hi));
+            }
+            out.push(set);
+        }
+        HirKind::Capture(c) => return fixed_positions(&c.sub, out),
+        HirKind::Concat(hs) => return hs.iter().all(|h| fixed_positions(h, out)),
+        HirKind::Repetition(rep) if rep.max == Some(rep.min) => {
+            let mut one = Vec::new();
+            if !fixed_positions(&rep.sub, &mut one) {
+                return false;
+            }
+            for _ in 0..rep.min {
+                if out.len() + one.len() > TOKEN_SHAPE_MAX {
+                    return false;
+                }
+                out.extend_from_slice(&one);
+            }
+        }
+        _ => return false,
+    }
+    out.len() <= TOKEN_SHAPE_MAX
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hir(p: &str) -> Hir {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(p)
+            .unwrap()
+    }
+
+    fn token_shape(patterns: &[&str]) -> Option<TokenShape> {
+        TokenShape::of(&patterns.iter().map(|p| hir(p)).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn whole_tokens_of_one_shape() {
+        let fiscal = r"\b[A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z]\b";
+        let shape = token_shape(&[fiscal]).unwrap();
+        assert_eq!(shape.len(), 16);
+        assert!(shape.fits(b"RSSMRA85T10A562S"));
+        assert!(shape.fits(b"rssmra85t10a5m2s"));
+        assert!(!shape.fits(b"RSSMRA85T10A562"));
+        assert!(!shape.fits(b"RSSMRA85T10A562SX"));
+        assert!(!shape.fits(b"RSSMR185T10A562S"));
+        assert!(!shape.fits(b"RSSMRA85T10A56AS"));
+        // Literals and groups count too; patterns of one length are joined.
+        let shape = token_shape(&[r"\bAB(?:[0-9]{2}){2}\b", r"\b[0-9]{4}CD\b"]).unwrap();
+        assert!(shape.fits(b"AB1234") && shape.fits(b"1234CD") && shape.fits(b"AB12CD"));
+        assert!(!shape.fits(b"ABCD12"));
+        // No shape: no boundary, a variable width, a byte that is no letter or digit, lengths
+        // that differ.
+        assert!(token_shape(&[r"[A-Z]{6}[0-9]{2}\b"]).is_none());
+        assert!(token_shape(&[r"\b[A-Z]{6}[0-9]{2,3}\b"]).is_none());
+        assert!(token_shape(&[r"\b[A-Z]{6}-[0-9]{2}\b"]).is_none());
+        assert!(token_shape(&[r"\b[A-Z]{2}\b", r"\b[A-Z]{3}\b"]).is_none());
+        assert!(token_shape(&[r"\b[A-Z]|[0-9]\b"]).is_none());
+    }
 
     fn shape(p: &str) -> Option<Reach> {
         let hir = regex_syntax::ParserBuilder::new()
