@@ -1961,19 +1961,22 @@ impl Engine {
             return;
         }
         let mut next_free = 0usize;
-        let separators = (0..hay.len()).step_by(64).flat_map(|base| {
-            let block = crate::bytemask::block_at(hay, base);
-            let seps = crate::bytemask::any_of(&block, b":-.");
-            // Only a separator with another one a group later can start a shape (the last
-            // five of the block are checked one by one).
-            let mut found = seps & (seps >> 3 | seps >> 5 | 0x1F << 59);
-            std::iter::from_fn(move || {
-                let i = base + found.trailing_zeros() as usize;
-                found &= found.wrapping_sub(1);
-                (i < base + 64).then_some(i)
-            })
-        });
-        for i in separators {
+        let mut base = 0;
+        let mut found = 0u64;
+        loop {
+            while found == 0 {
+                if base >= hay.len() {
+                    return;
+                }
+                let block = crate::bytemask::block_at(hay, base);
+                let seps = crate::bytemask::any_of(&block, b":-.");
+                // Only a separator with another one a group later can start a shape (the last
+                // five of the block are checked one by one).
+                found = seps & (seps >> 3 | seps >> 5 | 0x1F << 59);
+                base += 64;
+            }
+            let i = base - 64 + found.trailing_zeros() as usize;
+            found &= found - 1;
             if i < next_free {
                 continue;
             }
