@@ -360,15 +360,13 @@ impl TokenShape {
             let alnum = ByteSet::range(b'0', b'9')
                 .union(ByteSet::range(b'A', b'Z'))
                 .union(ByteSet::range(b'a', b'z'));
+            if positions.iter().any(|set| set.union(alnum) != alnum) {
+                return None;
+            }
             let mut allowed = Box::new([0u64; 256]);
             for (i, set) in positions.iter().enumerate() {
-                for b in 0..=255u8 {
-                    if set.contains(b) {
-                        if !alnum.contains(b) {
-                            return None;
-                        }
-                        allowed[usize::from(b)] |= 1 << i;
-                    }
+                for b in (b'0'..=b'z').filter(|&b| set.contains(b)) {
+                    allowed[usize::from(b)] |= 1 << i;
                 }
             }
             let len = positions.len();
