@@ -385,11 +385,12 @@ impl TokenShape {
         shape
     }
 
-    /// Whether `token` (a whole run of ASCII letters and digits) has the shape.
+    /// The length of every match.
     pub(crate) fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether `token` (a whole run of ASCII letters and digits) has the shape.
     pub(crate) fn fits(&self, token: &[u8]) -> bool {
         token.len() == self.len
             && token
@@ -517,13 +518,7 @@ mod tests {
     }
 
     fn shape(p: &str) -> Option<Reach> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(p)
-            .unwrap();
-        Shape::of(&hir).reach(12)
+        Shape::of(&hir(p)).reach(12)
     }
 
     /// Lead and trail only.
