@@ -667,7 +667,16 @@ fn compile(
                 .map(|t| t.token)
                 .min()
                 .unwrap_or(usize::MAX),
-            token_cap: digit.iter().map(|t| t.token).max().unwrap_or(0),
+            token_cap: digit
+                .iter()
+                .map(|t| t.token)
+                .chain(
+                    rules
+                        .iter()
+                        .filter_map(|r| r.token_shape.as_ref().map(|s| s.len())),
+                )
+                .max()
+                .unwrap_or(0),
             rules,
             trigger_masks: crate::engine::TriggerMasks::new(&digit, &gates.bit),
             digit,

@@ -16,9 +16,10 @@
 //! word after a space, one byte back, not at every space: the same hits, far fewer places.
 //!
 //! A pass over the input classifies 64 bytes at a time (byte masks, see `crate::bytemask`) and
-//! turns most places down with one probe each of a table of signatures (see [`Starts`]); the automaton is walked, anchored, only from the rest, and from after the
-//! place's word when that word is one an entry starts with (see [`Words`]). An unanchored
-//! automaton walked over every byte would cost a chain of dependent table loads per byte.
+//! turns most places down with one probe each of a table of signatures (see [`Starts`]); the
+//! automaton is walked, anchored, only from the rest, and from after the place's word when that
+//! word is one an entry starts with (see [`Words`]). An unanchored automaton walked over every
+//! byte would cost a chain of dependent table loads per byte.
 
 use crate::bytemask::{self, block_at, padded};
 use crate::error::{BuildError, BuildErrorKind};

@@ -181,7 +181,7 @@ struct Chain {
     date: Option<bool>,
     letters: Option<(usize, usize)>,
     words: Option<[usize; 4]>,
-    token: Option<usize>,
+    token: Option<(usize, usize)>,
 }
 
 impl Chain {
@@ -238,11 +238,11 @@ impl Chain {
         })
     }
 
-    /// Length of the alphanumeric token the chain starts in.
-    fn token(&mut self, hay: &[u8], cap: usize) -> usize {
+    /// Bounds of the alphanumeric token the chain starts in (see `alnum_bounds`).
+    fn token(&mut self, hay: &[u8], cap: usize) -> (usize, usize) {
         *self
             .token
-            .get_or_insert_with(|| alnum_run(hay, self.start, cap))
+            .get_or_insert_with(|| alnum_bounds(hay, self.start, cap))
     }
 }
 
@@ -825,7 +825,8 @@ pub(crate) struct Inner {
     /// matter inside an alphanumeric token at least `token_min` long (crypto addresses).
     pub(crate) plain_min: usize,
     pub(crate) token_min: usize,
-    /// The longest token length any trigger asks for: token runs are read no further.
+    /// The longest token length any trigger asks for, or any token shape holds: token runs
+    /// are read no further (a token of a shape's length is then read whole).
     pub(crate) token_cap: usize,
     /// How many joiner sets digit triggers use (at most 8) ...
     pub(crate) joiners: Vec<[bool; 256]>,
@@ -1723,17 +1724,13 @@ impl Engine {
                     if t.token == 0 {
                         return true;
                     }
-                    if chain.token(hay, inner.token_cap) < t.token {
-                        return false;
-                    }
-                    // Read as far as the shape is long, so that its length is told exactly.
-                    rule.token_shape
-                        .as_ref()
-                        .filter(|_| shapes)
-                        .is_none_or(|shape| {
-                            let (a, b) = alnum_bounds(hay, chain.start, shape.len());
-                            shape.fits(&hay[a..b])
-                        })
+                    let (a, b) = chain.token(hay, inner.token_cap);
+                    b - a >= t.token
+                        && rule
+                            .token_shape
+                            .as_ref()
+                            .filter(|_| shapes)
+                            .is_none_or(|shape| shape.fits(&hay[a..b]))
                 };
                 let qualified = if t.sums != 0 {
                     // Only the digit count matters: the set's run totals answer at once.

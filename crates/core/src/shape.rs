@@ -390,7 +390,9 @@ impl TokenShape {
         self.len
     }
 
-    /// Whether `token` (a whole run of ASCII letters and digits) has the shape.
+    /// Whether `token` has the shape: a run of ASCII letters and digits, read on either side
+    /// at least as far as the shape is long (`Inner::token_cap`), so that a longer run is
+    /// never cut to the shape's length.
     pub(crate) fn fits(&self, token: &[u8]) -> bool {
         token.len() == self.len
             && token
