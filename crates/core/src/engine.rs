@@ -533,6 +533,9 @@ pub(crate) struct TriggerMasks {
     gap_words: u64,
     no_word: [u64; 2],
     word_fits: Box<[[[u64; MAX_WORD + 1]; 2]; 2]>,
+    /// Per side and way, the longest word any trigger (of all, not only the first 64) asks
+    /// for there: a word next to a cluster is read no further (see `side_masks`).
+    word_caps: [[usize; 2]; 2],
     /// Per context bit (`Inner::context_bit`), the triggers of the rule holding it.
     by_bit: [u64; 64],
 }
@@ -548,8 +551,18 @@ impl TriggerMasks {
             gap_words: 0,
             no_word: [0; 2],
             word_fits: Box::new([[[0; MAX_WORD + 1]; 2]; 2]),
+            word_caps: [[0; 2]; 2],
             by_bit: [0; 64],
         };
+        for t in triggers {
+            for (side, len) in [t.word_before, t.word_after].into_iter().enumerate() {
+                let caps = &mut masks.word_caps[side];
+                caps[0] = caps[0].max(len);
+                if t.word_gap {
+                    caps[1] = caps[1].max(len);
+                }
+            }
+        }
         for (i, t) in triggers.iter().take(64).enumerate() {
             let bit = 1u64 << i;
             for len in 0..=MASK_CAP {
@@ -594,22 +607,25 @@ impl TriggerMasks {
     }
 
     /// Of `reach`, the triggers asking for words next to their chain (see
-    /// `DigitTrigger::words_fit`) that the words next to a cluster fit, and the others: `mask`
-    /// gives the word lengths there as `word_mask` does (0 before directly, 1 before across a
-    /// gap, 2 after directly, 3 after across a gap), asked only when needed.
+    /// `DigitTrigger::words_fit`) that the words next to a cluster fit, and the others:
+    /// `masks(side, gap)` gives the word lengths on a side (0 before, 1 after) as
+    /// `side_masks` does, directly and, when `gap`, across a gap; asked only for the sides a
+    /// trigger of `reach` asks about, and across a gap only when one of them may stand there.
     #[inline]
-    fn words_fit(&self, reach: u64, mut mask: impl FnMut(usize) -> u64) -> u64 {
-        if reach & self.words == 0 {
+    fn words_fit(&self, reach: u64, mut masks: impl FnMut(usize, bool) -> [u64; 2]) -> u64 {
+        let asking = reach & self.words;
+        if asking == 0 {
             return reach;
         }
+        let gap = asking & self.gap_words != 0;
         // Per side, the triggers a word there fits (or that ask for none).
         let mut fits = self.no_word;
         for (side, fit) in fits.iter_mut().enumerate() {
-            for way in 0..2 {
-                if way == 1 && reach & self.gap_words == 0 {
-                    continue;
-                }
-                let mut lens = mask(2 * side + way) & !1;
+            if asking & !*fit == 0 {
+                continue;
+            }
+            for (way, lens) in masks(side, gap).into_iter().enumerate() {
+                let mut lens = lens & !1;
                 while lens != 0 {
                     let len = lens.trailing_zeros() as usize;
                     lens &= lens - 1;
@@ -625,25 +641,39 @@ impl TriggerMasks {
 /// first need.
 #[derive(Default)]
 struct ClusterFacts {
+    /// How far words next to the cluster are read (`TriggerMasks::word_caps`).
+    word_caps: [[usize; 2]; 2],
     /// Separators in and right around the cluster, on its line (see `SEP_COUNT`).
     seps: Option<u128>,
     /// The longest run of ASCII letters and digits holding a group's first digit: no chain
     /// starts in a longer token.
     token: Option<usize>,
-    /// Per side (before, after) and way (directly, across a gap), the lengths of the words
-    /// next to the cluster's digit groups (see `word_mask`): no chain is next to a word of
-    /// another length.
-    words: [Option<u64>; 4],
+    /// Per side (before, after), the lengths of the words next to the cluster's digit groups
+    /// directly and across a gap, and whether the second was worked out (see `side_masks`):
+    /// no chain is next to a word of another length.
+    words: [Option<([u64; 2], bool)>; 2],
     /// Whether a letter stands right before some group, and right after some group.
     adjacent: Option<(bool, bool)>,
 }
 
 impl ClusterFacts {
-    /// The lengths of the words next to the cluster's groups, by side and way (see
-    /// `word_mask`): 0 before directly, 1 before across a gap, 2 after directly, 3 after
-    /// across a gap.
-    fn word_mask(&mut self, hay: &[u8], groups: &[(usize, usize)], k: usize) -> u64 {
-        *self.words[k].get_or_insert_with(|| word_mask(hay, groups, k >= 2, k % 2 == 1))
+    /// The lengths of the words next to the cluster's groups on a side (0 before, 1 after),
+    /// directly and, when `gap`, across a gap (see `side_masks`).
+    fn word_masks(
+        &mut self,
+        hay: &[u8],
+        groups: &[(usize, usize)],
+        side: usize,
+        gap: bool,
+    ) -> [u64; 2] {
+        match self.words[side] {
+            Some((masks, with_gap)) if with_gap || !gap => masks,
+            _ => {
+                let masks = side_masks(hay, groups, side == 1, gap, self.word_caps[side]);
+                self.words[side] = Some((masks, gap));
+                masks
+            }
+        }
     }
 
     fn token(&mut self, hay: &[u8], groups: &[(usize, usize)], cap: usize) -> usize {
@@ -715,7 +745,7 @@ impl ClusterFacts {
         if t.token != 0 && self.token(hay, groups, cap) < t.token {
             return false;
         }
-        if words && !t.words_fit(|k| self.word_mask(hay, groups, k)) {
+        if words && !t.words_fit(|k| self.word_masks(hay, groups, k / 2, t.word_gap)[k % 2]) {
             return false;
         }
         if (t.letter_before == 1 || t.letter_after == 1) && letters {
@@ -1141,18 +1171,49 @@ fn word_after(hay: &[u8], at: usize, gap: bool) -> usize {
 }
 
 /// Per word length, whether a word that long stands right before (`after`: after) one of
-/// `groups`, directly or (`gap`) across one space or hyphen: bit k for a word of k letters.
-fn word_mask(hay: &[u8], groups: &[(usize, usize)], after: bool, gap: bool) -> u64 {
-    let mut mask = 0u64;
+/// `groups`, directly and (when `gap`, else none) across one space or hyphen: bit k for a
+/// word of k letters, as `word_before` and `word_after` count them, for the words at most
+/// `caps` long (directly, across a gap); longer ones leave no bit. The byte next to a group
+/// is a letter, a space or hyphen, or neither: one look tells which way a word may stand.
+fn side_masks(
+    hay: &[u8],
+    groups: &[(usize, usize)],
+    after: bool,
+    gap: bool,
+    caps: [usize; 2],
+) -> [u64; 2] {
+    let class = |i: usize| hay.get(i).map_or(0, |&b| NEIGHBOUR[usize::from(b)]);
+    let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let mut masks = [0u64; 2];
     for &(a, b) in groups {
-        mask |= 1
-            << if after {
-                word_after(hay, b, gap)
-            } else {
-                word_before(hay, a, gap)
-            };
+        // The byte next to the group, and the way a word there stands.
+        let next = if after { b } else { a.wrapping_sub(1) };
+        let way = match class(next) {
+            1 => 0,
+            2 if gap => 1,
+            _ => continue,
+        };
+        let cap = caps[way];
+        // The word's letters, counted up to one past the cap, and the byte past them.
+        let mut n = 0;
+        let past = if after {
+            let start = b + way;
+            while n <= cap && letter(start + n) {
+                n += 1;
+            }
+            start + n
+        } else {
+            let end = a - way;
+            while n <= cap && letter(end.wrapping_sub(n + 1)) {
+                n += 1;
+            }
+            end.wrapping_sub(n + 1)
+        };
+        if n <= cap && class(past) != 1 {
+            masks[way] |= 1 << n;
+        }
     }
-    mask
+    masks
 }
 
 /// Length of the run of ASCII letters and digits through `at`, reading at most `cap` bytes on
@@ -1595,7 +1656,10 @@ impl Engine {
             // The rules with context words near the cluster, and those with a negative word
             // ending near its start (see `near_words`; worked out on first need).
             let mut near: Option<(u64, u64)> = None;
-            let mut facts = ClusterFacts::default();
+            let mut facts = ClusterFacts {
+                word_caps: masks.word_caps,
+                ..ClusterFacts::default()
+            };
             // Per joiner set, whether its chains are built, and the totals of its runs of
             // joined groups (see `run_totals`), each on first need.
             let mut built = 0u8;
@@ -1647,7 +1711,7 @@ impl Engine {
                     live &= !(1 << i);
                 }
             }
-            live = masks.words_fit(live, |k| facts.word_mask(hay, groups, k));
+            live = masks.words_fit(live, |side, gap| facts.word_masks(hay, groups, side, gap));
             if live & needs_context != 0 {
                 let (cues, _) =
                     *near.get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
@@ -2453,7 +2517,7 @@ mod tests {
                 })
                 .collect();
             let masks = TriggerMasks::new(&triggers, &[None]);
-            let got = masks.words_fit(reach, |k| lens[k]);
+            let got = masks.words_fit(reach, |side, _| [lens[2 * side], lens[2 * side + 1]]);
             for (i, t) in triggers.iter().enumerate() {
                 let want = reach >> i & 1 != 0 && t.words_fit(|k| lens[k]);
                 proptest::prop_assert_eq!(got >> i & 1 != 0, want, "trigger {}", i);
@@ -2606,6 +2670,50 @@ triggers = [{ digits = 7 }]
         }
     }
 
+    proptest::proptest! {
+        /// The masks of a cluster's sides hold, up to the caps, the lengths of the words that
+        /// `word_before` and `word_after` count next to each of its digit groups.
+        #[test]
+        fn side_masks_hold_the_words_up_to_the_caps(
+            text in "[aZ0-9 \\-.]{0,40}",
+            caps in (0usize..6, 0usize..6),
+            gap in proptest::prelude::any::<bool>(),
+        ) {
+            let hay = text.as_bytes();
+            let mut groups = Vec::new();
+            let mut i = 0;
+            while i < hay.len() {
+                let start = i;
+                while i < hay.len() && hay[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i > start {
+                    groups.push((start, i));
+                } else {
+                    i += 1;
+                }
+            }
+            let caps = [caps.0, caps.1];
+            for after in [false, true] {
+                let got = side_masks(hay, &groups, after, gap, caps);
+                for way in 0..2 {
+                    let mut want = 0u64;
+                    for &(a, b) in &groups {
+                        let len = if after {
+                            word_after(hay, b, way == 1)
+                        } else {
+                            word_before(hay, a, way == 1)
+                        };
+                        if len > 0 && len <= caps[way] && (way == 0 || gap) {
+                            want |= 1 << len;
+                        }
+                    }
+                    proptest::prop_assert_eq!(got[way] & !1, want, "after {} way {}", after, way);
+                }
+            }
+        }
+    }
+
     #[test]
     fn words_around_digits() {
         // (text, where the digits start or end, after them?, across a gap?, word length)
@@ -2644,8 +2752,25 @@ triggers = [{ digits = 7 }]
         // The masks over a cluster's groups.
         let t = "AB12 34-CD";
         let groups = [(2, 4), (5, 7)];
-        assert_eq!(word_mask(t.as_bytes(), &groups, false, false), 1 << 2 | 1);
-        assert_eq!(word_mask(t.as_bytes(), &groups, true, true), 1 << 2 | 1);
+        let caps = [MAX_WORD; 2];
+        assert_eq!(
+            side_masks(t.as_bytes(), &groups, false, true, caps),
+            [1 << 2, 0]
+        );
+        assert_eq!(
+            side_masks(t.as_bytes(), &groups, true, true, caps),
+            [0, 1 << 2]
+        );
+        assert_eq!(side_masks(t.as_bytes(), &groups, true, false, caps), [0, 0]);
+        // Words past the cap leave no bit.
+        assert_eq!(
+            side_masks(t.as_bytes(), &groups, true, true, [1, 1]),
+            [0, 0]
+        );
+        assert_eq!(
+            side_masks(t.as_bytes(), &groups, false, true, [1, 1]),
+            [0, 0]
+        );
     }
 
     #[test]
