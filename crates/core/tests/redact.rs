@@ -327,7 +327,9 @@ proptest! {
     ) {
         let data: Vec<u8> = parts.concat();
         let r = Redactor::builder(short_engine()).block_size(block).build().unwrap();
-        prop_assert_eq!(scanned_stream(&r, &data, sizes), scanned_whole(&short_engine(), &data));
+        let want = scanned_whole(&short_engine(), &data);
+        prop_assert_eq!(scanned_stream(&r, &data, sizes), want.clone());
+        prop_assert_eq!(scanned_slice(&r, &data), want);
     }
 
     #[test]
@@ -390,6 +392,19 @@ fn scanned_stream(r: &Redactor, data: &[u8], sizes: Vec<usize>) -> Vec<Reported>
     got
 }
 
+/// What `Redactor::scan_slice` reports over `data`.
+fn scanned_slice(r: &Redactor, data: &[u8]) -> Vec<Reported> {
+    let mut got = Vec::new();
+    let stats = r.scan_slice(data, &mut |f, line, value| {
+        let entity = f.entity().to_string();
+        got.push((entity, f.start(), f.end(), f.score(), line, value.to_vec()));
+    });
+    assert_eq!(stats.bytes_in, data.len() as u64);
+    assert_eq!(stats.bytes_out, 0);
+    assert_eq!(stats.findings(), got.len() as u64);
+    got
+}
+
 #[test]
 fn a_scanned_stream_reports_what_a_whole_scan_finds() {
     // Offsets, scores, lines and bytes, whatever the blocks and reads; the policy plays no
@@ -407,6 +422,14 @@ fn a_scanned_stream_reports_what_a_whole_scan_finds() {
                 want.len()
             );
         }
+        // The same blocks over the input in place.
+        let got = scanned_slice(&redactor(mixed_policy(), block), data);
+        assert!(
+            got == want,
+            "block {block}: {} in place, {} whole",
+            got.len(),
+            want.len()
+        );
     }
 }
 

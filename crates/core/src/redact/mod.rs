@@ -248,6 +248,44 @@ struct Cursor {
     scan_only: bool,
 }
 
+/// Line numbers of findings handed on: lines counted up to an absolute offset.
+struct Lines {
+    line: usize,
+    at: usize,
+}
+
+impl Default for Lines {
+    fn default() -> Lines {
+        Lines { line: 1, at: 0 }
+    }
+}
+
+impl Lines {
+    /// Counts the lines up to absolute offset `to` (if past those counted) in `buf`, which
+    /// holds the input from absolute offset `base`.
+    fn count_to(&mut self, to: usize, buf: &[u8], base: usize) {
+        if to > self.at {
+            self.line += memchr::memchr_iter(b'\n', &buf[self.at - base..to - base]).count();
+            self.at = to;
+        }
+    }
+
+    /// Hands the `applied` findings (in order, at absolute offsets in `buf` as above) to
+    /// `on` with the line each starts on and its bytes, and empties `applied`.
+    fn hand_on(
+        &mut self,
+        applied: &mut Vec<Finding>,
+        buf: &[u8],
+        base: usize,
+        on: &mut dyn FnMut(&Finding, usize, &[u8]),
+    ) {
+        for f in applied.drain(..) {
+            self.count_to(f.start(), buf, base);
+            on(&f, self.line, &buf[f.start() - base..f.end() - base]);
+        }
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     /// Findings per entity, by the engine's shared entity string (a few entities: found by
@@ -389,6 +427,64 @@ impl Redactor {
         self.stream(input, None, Some(on_finding))
     }
 
+    /// [`Redactor::scan_stream`] over input already in memory (a memory-mapped file, say):
+    /// the same blocks and margins, the same findings, lines and bytes, read in place.
+    ///
+    /// ```
+    /// use redactyl::{Engine, Redactor};
+    ///
+    /// let r = Redactor::builder(Engine::builtin()?).build()?;
+    /// let mut found = Vec::new();
+    /// r.scan_slice(b"hi\nmail jane@example.com", &mut |f, line, value| {
+    ///     found.push((f.entity().to_string(), f.start(), line, value.to_vec()));
+    /// });
+    /// assert_eq!(found, [("EMAIL_ADDRESS".into(), 8, 2, b"jane@example.com".to_vec())]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn scan_slice(
+        &self,
+        input: &[u8],
+        on_finding: &mut dyn FnMut(&Finding, usize, &[u8]),
+    ) -> RedactStats {
+        let mut cursor = Cursor {
+            emitted: 0,
+            stats: Tally::default(),
+            applied: Some(Vec::new()),
+            scan_only: true,
+        };
+        let mut lines = Lines::default();
+        let len = input.len();
+        let mut k = 0;
+        loop {
+            let (first, block_end, last, margin) = match self.margin {
+                // Unbounded rules: one scan of the whole input.
+                None => (0, len, true, len),
+                Some(margin) => {
+                    let (first, block_end, last) = self.bounds(k, margin, len);
+                    (first, block_end, last, margin)
+                }
+            };
+            self.block(
+                input,
+                0,
+                first,
+                block_end,
+                len,
+                margin,
+                &mut cursor,
+                &mut |_| {},
+            );
+            if let Some(applied) = cursor.applied.as_mut() {
+                lines.hand_on(applied, input, 0, on_finding);
+            }
+            if last {
+                break;
+            }
+            k += 1;
+        }
+        self.stats(cursor.stats, len, 0)
+    }
+
     /// Redacts `input` into `output`, or only scans it when `output` is `None`.
     fn stream<R: Read>(
         &self,
@@ -425,9 +521,7 @@ impl Redactor {
         };
         let mut bytes_out = 0u64;
         let mut k = 0usize;
-        // Lines counted up to absolute offset `line_at` (for `on_finding`).
-        let (mut line, mut line_at) = (1usize, 0usize);
-        let newlines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count();
+        let mut lines = Lines::default();
         loop {
             // Block k covers [k*block, (k+1)*block) and is scanned with `margin` either side;
             // it is the last block when the input ends within its right margin. One byte more
@@ -459,13 +553,7 @@ impl Redactor {
                 return Err(RedactError::io(e));
             }
             if let (Some(on), Some(applied)) = (on_finding.as_mut(), cursor.applied.as_mut()) {
-                for f in applied.drain(..) {
-                    if f.start() > line_at {
-                        line += newlines(&buf[line_at - base..f.start() - base]);
-                        line_at = f.start();
-                    }
-                    on(&f, line, &buf[f.start() - base..f.end() - base]);
-                }
+                lines.hand_on(applied, &buf, base, on);
             }
             if last {
                 break;
@@ -473,9 +561,8 @@ impl Redactor {
             k += 1;
             // Keep the next block's left margin (and anything not yet emitted).
             let keep_from = (k * block).saturating_sub(margin).min(cursor.emitted);
-            if keep_from > line_at && on_finding.is_some() {
-                line += newlines(&buf[line_at - base..keep_from - base]);
-                line_at = keep_from;
+            if on_finding.is_some() {
+                lines.count_to(keep_from, &buf, base);
             }
             if keep_from > base {
                 buf.drain(..keep_from - base);
