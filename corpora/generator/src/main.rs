@@ -5,6 +5,7 @@
 //! redactyl-corpus-gen corpus --split test --records 600 --out corpora/support_test.jsonl
 //! redactyl-corpus-gen bench --bytes 10000000 --out corpora/bench/support.txt
 //! ```
+#![forbid(unsafe_code)]
 
 use redactyl_corpus_gen::{bench_text, write_corpus};
 

@@ -436,8 +436,9 @@ fn scan_reports_without_writing_and_in_order() {
 
 #[test]
 fn text_longer_than_a_block_is_scanned_in_blocks_as_if_whole() {
-    // Scanning streams plain text longer than a block; what it reports (offsets, lines,
-    // values) is what one scan of the whole file finds, alone or inside a tree.
+    // Scanning streams plain text longer than a block, mapped in place or read into a
+    // buffer; what it reports (offsets, lines, values) is what one scan of the whole file
+    // finds, alone or inside a tree.
     let d = dir("blocks");
     let line = "[09:14] Customer: card 4111 1111 1111 1111, mail jane.doe@example.com, \
                 call +1 415-555-0132, IBAN GB29 NWBK 6016 1331 9268 19 caf\u{e9}\n";
@@ -459,10 +460,14 @@ fn text_longer_than_a_block_is_scanned_in_blocks_as_if_whole() {
         options: &opts,
         values: true,
     };
-    for input in [d.join("tree/big.txt"), d.join("tree")] {
+    let runs = [true, false]
+        .into_iter()
+        .flat_map(|maps| [(maps, d.join("tree/big.txt")), (maps, d.join("tree"))]);
+    for (maps, input) in runs {
         let mut events = Vec::new();
         let summary = Batch::new(task)
             .scan_block(block)
+            .memory_maps(maps)
             .run(&[Input::Path(input.clone())], None, &mut |e| events.push(e))
             .unwrap();
         // A file given by its own path hands its findings on as they come, a fixed number at
@@ -491,7 +496,7 @@ fn text_longer_than_a_block_is_scanned_in_blocks_as_if_whole() {
             .collect();
         assert!(
             got == want,
-            "{input:?}: {} found, {} whole",
+            "{input:?}, maps {maps}: {} found, {} whole",
             got.len(),
             want.len()
         );

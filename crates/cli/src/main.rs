@@ -4,6 +4,7 @@
 //! Exit codes: 0 nothing found (or all checks passed, or scrubbed), 1 something found (or a
 //! check failed, or tokens that did not restore), 2 an error (unreadable input, bad rule file,
 //! bad policy or key, bad corpus).
+#![forbid(unsafe_code)]
 
 mod config;
 mod progress;
@@ -105,6 +106,10 @@ struct ScanArgs {
     /// Show progress on stderr: auto (on a terminal), never, always.
     #[arg(long, value_enum, default_value_t = progress::When::Auto)]
     progress: progress::When,
+    /// Read large files instead of mapping them into memory (maps are faster; a file another
+    /// process truncates while it is mapped ends the scan with SIGBUS).
+    #[arg(long)]
+    no_mmap: bool,
 }
 
 /// Report files a run can write besides its main output (never with raw values).
@@ -494,7 +499,8 @@ fn scan(a: &ScanArgs) -> Result<u8> {
     let mut progress = progress::Progress::new(a.progress, false);
     let batch = Batch::new(task)
         .limits(config.limits.clone())
-        .fields(config.fields.clone());
+        .fields(config.fields.clone())
+        .memory_maps(!a.no_mmap);
     let summary = batch.run(&inputs_of(&a.paths), None, &mut |e| {
         reports.add(&e);
         if let Event::File(f) = &e {

@@ -127,6 +127,22 @@ fn a_closed_pipe_is_a_quiet_exit() {
 }
 
 #[test]
+fn a_large_file_mapped_or_read_gives_the_same_findings() {
+    // Over a scan block (2 MiB): mapped into memory by default, read with `--no-mmap`.
+    let big = "[09:14] mail a@b.io or call 415-555-0132, card 4111 1111 1111 1111\n".repeat(60_000);
+    let f = temp("mapped.txt", big.as_bytes());
+    let path = f.to_str().unwrap();
+    let mapped = bin().args(["scan", path]).output().unwrap();
+    let read = bin().args(["scan", "--no-mmap", path]).output().unwrap();
+    assert_eq!(mapped.status.code(), Some(1));
+    assert_eq!(read.status.code(), Some(1));
+    assert!(mapped.stdout == read.stdout);
+    let l = lines(&mapped);
+    assert_eq!(l.len(), 3 * 60_000 + 1);
+    assert_eq!(l[l.len() - 2]["line"], 60_000);
+}
+
+#[test]
 fn show_values_opt_in() {
     let out = run(&["scan", "--show-values", "-"], b"jane.doe@example.com");
     assert_eq!(lines(&out)[0]["value"], "jane.doe@example.com");
