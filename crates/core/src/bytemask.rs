@@ -1,5 +1,6 @@
 //! Byte classes of 64-byte blocks as bit masks: bit `k` of a mask is set when byte `k` of the
-//! block is in the class.
+//! block is in the class; and the digit pass's longest chains per joiner set, eight 16-bit
+//! lanes at once (see [`longest_chains`]).
 //!
 //! On x86-64 the blocks are compared 16 bytes at a time with SSE2 (part of every x86-64 CPU)
 //! through `safe_arch`, which keeps this crate free of `unsafe`: about eight instructions per
@@ -30,8 +31,10 @@ pub(crate) fn block_at(hay: &[u8], at: usize) -> Block {
 mod imp {
     use super::Block;
     use safe_arch::{
-        cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, min_u8_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i, sub_i8_m128i, zeroed_m128i,
+        add_saturating_i16_m128i, cmp_eq_mask_i16_m128i, cmp_eq_mask_i8_m128i,
+        load_unaligned_m128i, m128i, max_i16_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_reversed_i16_m128i, set_splat_i16_m128i, set_splat_i8_m128i, sub_i8_m128i,
+        zeroed_m128i,
     };
 
     /// The four 16-byte lanes of a block.
@@ -86,6 +89,22 @@ mod imp {
     }
 
     #[inline(always)]
+    pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
+        // Lane k holds bit k, to pick it out of a gap's sets.
+        let bits = set_reversed_i16_m128i(1, 2, 4, 8, 16, 32, 64, 128);
+        let (mut run, mut longest) = (zeroed_m128i(), zeroed_m128i());
+        let joins = std::iter::once(0).chain(gaps.iter().copied());
+        for (&(a, b), sets) in groups.iter().zip(joins) {
+            let len = set_splat_i16_m128i(super::lane_len(a, b));
+            let joined = set_splat_i16_m128i(i16::from(sets)) & bits;
+            let keep = cmp_eq_mask_i16_m128i(joined, bits);
+            run = add_saturating_i16_m128i(run & keep, len);
+            longest = max_i16_m128i(longest, run);
+        }
+        longest.into()
+    }
+
+    #[inline(always)]
     pub(super) fn words(block: &Block) -> super::Words {
         let lanes = lanes(block);
         super::Words {
@@ -127,6 +146,19 @@ mod portable {
                     feeds | u32::from(b == b'\n') << k,
                 )
             })
+    }
+
+    pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
+        let (mut run, mut longest) = ([0i16; 8], [0i16; 8]);
+        let joins = std::iter::once(0).chain(gaps.iter().copied());
+        for (&(a, b), sets) in groups.iter().zip(joins) {
+            for k in 0..8 {
+                let kept = if sets >> k & 1 != 0 { run[k] } else { 0 };
+                run[k] = kept.saturating_add(super::lane_len(a, b));
+                longest[k] = longest[k].max(run[k]);
+            }
+        }
+        longest
     }
 
     pub(super) fn words(block: &Block) -> super::Words {
@@ -174,6 +206,21 @@ pub(crate) fn words(block: &Block) -> Words {
     imp::words(block)
 }
 
+/// A digit group's length as a lane holds it: at most `i16::MAX`.
+#[inline(always)]
+fn lane_len(a: usize, b: usize) -> i16 {
+    i16::try_from(b - a).unwrap_or(i16::MAX)
+}
+
+/// Per joiner set `k` (0 to 7), the digits of the longest chain of that set in a cluster: of
+/// the runs of its digit `groups` joined by gaps whose sets (`gaps[i]`, between group `i` and
+/// `i + 1`, set `k` as bit `k`) hold `k`, the longest total, at most `i16::MAX`. A set no gap
+/// holds gets the longest group.
+#[inline]
+pub(crate) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
+    imp::longest_chains(groups, gaps)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +264,34 @@ mod tests {
                 prop_assert_eq!(feeds, (each(&block, |b| b == b'\n') >> at) as u32 & upto);
                 let chunk: [u8; 16] = padded(&bytes, at);
                 prop_assert_eq!(portable::digits_and_line_feeds(&chunk), (digits, feeds));
+            }
+        }
+    }
+
+    proptest! {
+        /// The longest chains per joiner set are those of a plain count, lanes or not.
+        #[test]
+        fn longest_chains_per_set(
+            lens in proptest::collection::vec(1usize..40_000, 1..12),
+            sets in proptest::collection::vec(any::<u8>(), 11),
+        ) {
+            let mut groups = Vec::new();
+            let mut at = 0;
+            for len in &lens {
+                groups.push((at, at + len));
+                at += len + 1;
+            }
+            let gaps = &sets[..lens.len() - 1];
+            let got = longest_chains(&groups, gaps);
+            prop_assert_eq!(portable::longest_chains(&groups, gaps), got);
+            for (k, &lane) in got.iter().enumerate() {
+                let (mut run, mut want) = (0usize, 0usize);
+                for (g, len) in lens.iter().enumerate() {
+                    let joined = g > 0 && gaps[g - 1] >> k & 1 != 0;
+                    run = if joined { run + len } else { *len };
+                    want = want.max(run);
+                }
+                prop_assert_eq!(lane as usize, want.min(i16::MAX as usize), "set {}", k);
             }
         }
     }

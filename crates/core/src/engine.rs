@@ -1123,6 +1123,9 @@ fn is_date(chain: &[u8]) -> bool {
     }
 }
 
+/// The most digits a digit trigger may ask for (chains are measured up to `i16::MAX`).
+pub(crate) const MAX_DIGITS: usize = 1000;
+
 /// The longest word a digit trigger may ask about (`word_before`, `word_after`); longer words
 /// are not counted.
 pub(crate) const MAX_WORD: usize = 31;
@@ -1626,18 +1629,11 @@ impl Engine {
             // Within the cluster, chains: digit groups joined by joiners ("(415) 555-0132" is
             // one chain of 10 with the default joiners). Rules ask for a chain of their set;
             // here only the longest chain of each set, the chains themselves on first need.
-            // All eight lanes every time (sets not in use stay unjoined): a fixed-width loop
-            // the compiler turns into vector instructions.
-            let mut longest_in = [0usize; 8];
-            let mut run = [0usize; 8];
-            for (g, &(a, b)) in s.groups.iter().enumerate() {
-                let joined = if g == 0 { 0 } else { s.gaps[g - 1] };
-                for k in 0..8 {
-                    let keep = 0usize.wrapping_sub(usize::from(joined >> k & 1));
-                    run[k] = (run[k] & keep) + (b - a);
-                    longest_in[k] = longest_in[k].max(run[k]);
-                }
-            }
+            // All eight sets every time (sets not in use stay unjoined), in 16-bit lanes that
+            // saturate (no trigger asks for more than `MAX_DIGITS`): a few vector
+            // instructions per group.
+            let longest_in =
+                bytemask::longest_chains(&s.groups, &s.gaps).map(|l| usize::from(l.unsigned_abs()));
             // Lanes of sets not in use hold the longest group, which no set's chain is shorter
             // than: the longest of all eight is the longest of the sets in use.
             let longest = longest_in.iter().copied().max().unwrap_or(0);

@@ -21,7 +21,7 @@
 //! terms = ["bluebird"]
 //! ```
 
-use crate::engine::MAX_WORD;
+use crate::engine::{MAX_DIGITS, MAX_WORD};
 use crate::error::{BuildError, BuildErrorKind};
 use serde::Deserialize;
 
@@ -297,6 +297,9 @@ impl RuleSpec {
             }
             if t.literals.iter().any(String::is_empty) {
                 return Err(invalid("empty trigger literal".into()));
+            }
+            if t.digits.is_some_and(|d| d > MAX_DIGITS) {
+                return Err(invalid(format!("`digits` is at most {MAX_DIGITS}")));
             }
             if t.word_before.max(t.word_after).unwrap_or(0) > MAX_WORD {
                 return Err(invalid(format!(

@@ -286,6 +286,13 @@ fn bad_rule_files_name_file_rule_and_problem() {
     assert!(msg.contains("bad.toml") && msg.contains("colour"), "{msg}");
     let msg = build_err("not toml [");
     assert!(msg.starts_with("bad.toml:"), "{msg}");
+    let msg = build_err(
+        "[[rule]]\nid = \"d\"\nentity = \"X\"\npatterns = ['\\d+']\ntriggers = [{ digits = 1001 }]\n",
+    );
+    assert!(
+        msg.contains("rule 'd'") && msg.contains("at most 1000"),
+        "{msg}"
+    );
 }
 
 /// Found by the `compile_rules` fuzz target: an empty context word made the dictionary
