@@ -201,11 +201,21 @@ pub struct Summary {
 
 impl Summary {
     fn count_entities(&mut self, hits: &[Hit]) {
+        // Counted per entity first (hits share the engine's few entity strings, most often
+        // by address), then each entity's count is added to the map once.
+        let mut counts: Vec<(&Arc<str>, u64)> = Vec::new();
         for h in hits {
-            match self.entities.get_mut(&*h.entity) {
-                Some(n) => *n += 1,
+            let same = |e: &&Arc<str>| Arc::ptr_eq(e, &h.entity) || **e == h.entity;
+            match counts.iter_mut().find(|(e, _)| same(e)) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((&h.entity, 1)),
+            }
+        }
+        for (entity, n) in counts {
+            match self.entities.get_mut(&**entity) {
+                Some(total) => *total += n,
                 None => {
-                    self.entities.insert(h.entity.to_string(), 1);
+                    self.entities.insert(entity.to_string(), n);
                 }
             }
         }
