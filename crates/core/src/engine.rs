@@ -608,23 +608,20 @@ impl TriggerMasks {
 
     /// Of `reach`, the triggers asking for words next to their chain (see
     /// `DigitTrigger::words_fit`) that the words next to a cluster fit, and the others:
-    /// `masks(side, gap)` gives the word lengths on a side (0 before, 1 after) as
-    /// `side_masks` does, directly and, when `gap`, across a gap; asked only for the sides a
-    /// trigger of `reach` asks about, and across a gap only when one of them may stand there.
+    /// `masks(gap)` gives the word lengths next to the cluster as `word_masks` does, across a
+    /// gap only when `gap`; asked only when a trigger of `reach` asks for words, and across a
+    /// gap only when one of them may stand there.
     #[inline]
-    fn words_fit(&self, reach: u64, mut masks: impl FnMut(usize, bool) -> [u64; 2]) -> u64 {
+    fn words_fit(&self, reach: u64, masks: impl FnOnce(bool) -> [[u64; 2]; 2]) -> u64 {
         let asking = reach & self.words;
         if asking == 0 {
             return reach;
         }
-        let gap = asking & self.gap_words != 0;
+        let masks = masks(asking & self.gap_words != 0);
         // Per side, the triggers a word there fits (or that ask for none).
         let mut fits = self.no_word;
         for (side, fit) in fits.iter_mut().enumerate() {
-            if asking & !*fit == 0 {
-                continue;
-            }
-            for (way, lens) in masks(side, gap).into_iter().enumerate() {
+            for (way, lens) in masks[side].into_iter().enumerate() {
                 let mut lens = lens & !1;
                 while lens != 0 {
                     let len = lens.trailing_zeros() as usize;
@@ -648,29 +645,23 @@ struct ClusterFacts {
     /// The longest run of ASCII letters and digits holding a group's first digit: no chain
     /// starts in a longer token.
     token: Option<usize>,
-    /// Per side (before, after), the lengths of the words next to the cluster's digit groups
-    /// directly and across a gap, and whether the second was worked out (see `side_masks`):
-    /// no chain is next to a word of another length.
-    words: [Option<([u64; 2], bool)>; 2],
+    /// Per side (before, after) and way (directly, across a gap), the lengths of the words
+    /// next to the cluster's digit groups, and whether those across a gap were worked out
+    /// (see `word_masks`): no chain is next to a word of another length.
+    words: Option<([[u64; 2]; 2], bool)>,
     /// Whether a letter stands right before some group, and right after some group.
     adjacent: Option<(bool, bool)>,
 }
 
 impl ClusterFacts {
-    /// The lengths of the words next to the cluster's groups on a side (0 before, 1 after),
-    /// directly and, when `gap`, across a gap (see `side_masks`).
-    fn word_masks(
-        &mut self,
-        hay: &[u8],
-        groups: &[(usize, usize)],
-        side: usize,
-        gap: bool,
-    ) -> [u64; 2] {
-        match self.words[side] {
+    /// The lengths of the words next to the cluster's groups by side and way, across a gap
+    /// only when `gap` (see `word_masks`).
+    fn word_masks(&mut self, hay: &[u8], groups: &[(usize, usize)], gap: bool) -> [[u64; 2]; 2] {
+        match self.words {
             Some((masks, with_gap)) if with_gap || !gap => masks,
             _ => {
-                let masks = side_masks(hay, groups, side == 1, gap, self.word_caps[side]);
-                self.words[side] = Some((masks, gap));
+                let masks = word_masks(hay, groups, gap, self.word_caps);
+                self.words = Some((masks, gap));
                 masks
             }
         }
@@ -745,7 +736,7 @@ impl ClusterFacts {
         if t.token != 0 && self.token(hay, groups, cap) < t.token {
             return false;
         }
-        if words && !t.words_fit(|k| self.word_masks(hay, groups, k / 2, t.word_gap)[k % 2]) {
+        if words && !t.words_fit(|k| self.word_masks(hay, groups, t.word_gap)[k / 2][k % 2]) {
             return false;
         }
         if (t.letter_before == 1 || t.letter_after == 1) && letters {
@@ -1173,47 +1164,49 @@ fn word_after(hay: &[u8], at: usize, gap: bool) -> usize {
     letters
 }
 
-/// Per word length, whether a word that long stands right before (`after`: after) one of
-/// `groups`, directly and (when `gap`, else none) across one space or hyphen: bit k for a
-/// word of k letters, as `word_before` and `word_after` count them, for the words at most
-/// `caps` long (directly, across a gap); longer ones leave no bit. The byte next to a group
-/// is a letter, a space or hyphen, or neither: one look tells which way a word may stand.
-fn side_masks(
+/// Per side (before, after) and way (directly, across one space or hyphen), the lengths of
+/// the words next to `groups`, as `word_before` and `word_after` count them: bit k for a word
+/// of k letters, for the words at most `caps[side][way]` long (longer ones leave no bit);
+/// across a gap only when `gap` (else none). The byte next to a group is a letter, a space or
+/// hyphen, or neither: one look tells which way a word may stand there.
+fn word_masks(
     hay: &[u8],
     groups: &[(usize, usize)],
-    after: bool,
     gap: bool,
-    caps: [usize; 2],
-) -> [u64; 2] {
+    caps: [[usize; 2]; 2],
+) -> [[u64; 2]; 2] {
     let class = |i: usize| hay.get(i).map_or(0, |&b| NEIGHBOUR[usize::from(b)]);
     let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
-    let mut masks = [0u64; 2];
+    let mut masks = [[0u64; 2]; 2];
     for &(a, b) in groups {
-        // The byte next to the group, and the way a word there stands.
-        let next = if after { b } else { a.wrapping_sub(1) };
-        let way = match class(next) {
-            1 => 0,
-            2 if gap => 1,
-            _ => continue,
-        };
-        let cap = caps[way];
-        // The word's letters, counted up to one past the cap, and the byte past them.
-        let mut n = 0;
-        let past = if after {
-            let start = b + way;
-            while n <= cap && letter(start + n) {
-                n += 1;
+        for (side, masks) in masks.iter_mut().enumerate() {
+            // The byte next to the group, and the way a word there stands.
+            let after = side == 1;
+            let next = if after { b } else { a.wrapping_sub(1) };
+            let way = match class(next) {
+                1 => 0,
+                2 if gap => 1,
+                _ => continue,
+            };
+            let cap = caps[side][way];
+            // The word's letters, counted up to one past the cap, and the byte past them.
+            let mut n = 0;
+            let past = if after {
+                let start = b + way;
+                while n <= cap && letter(start + n) {
+                    n += 1;
+                }
+                start + n
+            } else {
+                let end = a - way;
+                while n <= cap && letter(end.wrapping_sub(n + 1)) {
+                    n += 1;
+                }
+                end.wrapping_sub(n + 1)
+            };
+            if n <= cap && class(past) != 1 {
+                masks[way] |= 1 << n;
             }
-            start + n
-        } else {
-            let end = a - way;
-            while n <= cap && letter(end.wrapping_sub(n + 1)) {
-                n += 1;
-            }
-            end.wrapping_sub(n + 1)
-        };
-        if n <= cap && class(past) != 1 {
-            masks[way] |= 1 << n;
         }
     }
     masks
@@ -1707,7 +1700,7 @@ impl Engine {
                     live &= !(1 << i);
                 }
             }
-            live = masks.words_fit(live, |side, gap| facts.word_masks(hay, groups, side, gap));
+            live = masks.words_fit(live, |gap| facts.word_masks(hay, groups, gap));
             if live & needs_context != 0 {
                 let (cues, _) =
                     *near.get_or_insert_with(|| self.near_words(s, &mut ctx_cursor, cs, ce));
@@ -2513,7 +2506,7 @@ mod tests {
                 })
                 .collect();
             let masks = TriggerMasks::new(&triggers, &[None]);
-            let got = masks.words_fit(reach, |side, _| [lens[2 * side], lens[2 * side + 1]]);
+            let got = masks.words_fit(reach, |_| [[lens[0], lens[1]], [lens[2], lens[3]]]);
             for (i, t) in triggers.iter().enumerate() {
                 let want = reach >> i & 1 != 0 && t.words_fit(|k| lens[k]);
                 proptest::prop_assert_eq!(got >> i & 1 != 0, want, "trigger {}", i);
@@ -2667,12 +2660,12 @@ triggers = [{ digits = 7 }]
     }
 
     proptest::proptest! {
-        /// The masks of a cluster's sides hold, up to the caps, the lengths of the words that
+        /// A cluster's word masks hold, up to the caps, the lengths of the words that
         /// `word_before` and `word_after` count next to each of its digit groups.
         #[test]
-        fn side_masks_hold_the_words_up_to_the_caps(
+        fn word_masks_hold_the_words_up_to_the_caps(
             text in "[aZ0-9 \\-.]{0,40}",
-            caps in (0usize..6, 0usize..6),
+            caps in proptest::collection::vec(0usize..6, 4),
             gap in proptest::prelude::any::<bool>(),
         ) {
             let hay = text.as_bytes();
@@ -2689,9 +2682,9 @@ triggers = [{ digits = 7 }]
                     i += 1;
                 }
             }
-            let caps = [caps.0, caps.1];
-            for after in [false, true] {
-                let got = side_masks(hay, &groups, after, gap, caps);
+            let caps = [[caps[0], caps[1]], [caps[2], caps[3]]];
+            let got = word_masks(hay, &groups, gap, caps);
+            for (side, after) in [false, true].into_iter().enumerate() {
                 for way in 0..2 {
                     let mut want = 0u64;
                     for &(a, b) in &groups {
@@ -2700,11 +2693,12 @@ triggers = [{ digits = 7 }]
                         } else {
                             word_before(hay, a, way == 1)
                         };
-                        if len > 0 && len <= caps[way] && (way == 0 || gap) {
+                        if len > 0 && len <= caps[side][way] && (way == 0 || gap) {
                             want |= 1 << len;
                         }
                     }
-                    proptest::prop_assert_eq!(got[way] & !1, want, "after {} way {}", after, way);
+                    let got = got[side][way] & !1;
+                    proptest::prop_assert_eq!(got, want, "after {} way {}", after, way);
                 }
             }
         }
@@ -2748,24 +2742,17 @@ triggers = [{ digits = 7 }]
         // The masks over a cluster's groups.
         let t = "AB12 34-CD";
         let groups = [(2, 4), (5, 7)];
-        let caps = [MAX_WORD; 2];
+        let caps = [[MAX_WORD; 2]; 2];
+        let masks = word_masks(t.as_bytes(), &groups, true, caps);
+        assert_eq!(masks, [[1 << 2, 0], [0, 1 << 2]]);
         assert_eq!(
-            side_masks(t.as_bytes(), &groups, false, true, caps),
-            [1 << 2, 0]
+            word_masks(t.as_bytes(), &groups, false, caps),
+            [[1 << 2, 0], [0, 0]]
         );
-        assert_eq!(
-            side_masks(t.as_bytes(), &groups, true, true, caps),
-            [0, 1 << 2]
-        );
-        assert_eq!(side_masks(t.as_bytes(), &groups, true, false, caps), [0, 0]);
         // Words past the cap leave no bit.
         assert_eq!(
-            side_masks(t.as_bytes(), &groups, true, true, [1, 1]),
-            [0, 0]
-        );
-        assert_eq!(
-            side_masks(t.as_bytes(), &groups, false, true, [1, 1]),
-            [0, 0]
+            word_masks(t.as_bytes(), &groups, true, [[1; 2]; 2]),
+            [[0; 2]; 2]
         );
     }
 
