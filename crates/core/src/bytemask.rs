@@ -92,9 +92,13 @@ mod imp {
     pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
         // Lane k holds bit k, to pick it out of a gap's sets.
         let bits = set_reversed_i16_m128i(1, 2, 4, 8, 16, 32, 64, 128);
-        let (mut run, mut longest) = (zeroed_m128i(), zeroed_m128i());
-        let joins = std::iter::once(0).chain(gaps.iter().copied());
-        for (&(a, b), sets) in groups.iter().zip(joins) {
+        let Some((&(a, b), rest)) = groups.split_first() else {
+            return [0; 8];
+        };
+        // The first group has no gap before it: every lane starts with it.
+        let mut run = set_splat_i16_m128i(super::lane_len(a, b));
+        let mut longest = run;
+        for (&(a, b), &sets) in rest.iter().zip(gaps) {
             let len = set_splat_i16_m128i(super::lane_len(a, b));
             let joined = set_splat_i16_m128i(i16::from(sets)) & bits;
             let keep = cmp_eq_mask_i16_m128i(joined, bits);
