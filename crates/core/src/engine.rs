@@ -198,11 +198,12 @@ impl Chain {
         }
     }
 
-    /// Written like a calendar date.
+    /// Written like a calendar date (three digit groups, no fewer, no more).
     fn date(&mut self, hay: &[u8]) -> bool {
+        let three = self.groups.len() == 3;
         *self
             .date
-            .get_or_insert_with(|| is_date(&hay[self.start..self.end]))
+            .get_or_insert_with(|| three && is_date(&hay[self.start..self.end]))
     }
 
     /// Distances from the chain's start back to the nearest letter on its line (1: right
@@ -2656,6 +2657,32 @@ triggers = [{ digits = 7 }]
             "123/03/2024",
         ] {
             assert!(!is_date(other.as_bytes()), "{other}");
+        }
+        // A chain tells the same, from its three groups (or more, or fewer) on.
+        let cases = [
+            "2024-03-15",
+            "3.15.24",
+            "2024-03-15-1",
+            "15/03",
+            "1-2-3",
+            "12345678",
+        ];
+        for text in cases {
+            let hay = text.as_bytes();
+            let mut groups = Vec::new();
+            let mut i = 0;
+            while i < hay.len() {
+                let n = hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if n > 0 {
+                    groups.push((i, i + n));
+                }
+                i += n.max(1);
+            }
+            let gaps = vec![1u8; groups.len() - 1];
+            let mut chains = Vec::new();
+            build_chains(&mut chains, &groups, &gaps, 0);
+            assert_eq!(chains.len(), 1, "{text}");
+            assert_eq!(chains[0].date(hay), is_date(hay), "{text}");
         }
     }
 
