@@ -259,7 +259,6 @@ impl std::error::Error for BatchError {}
 pub struct Batch<'a> {
     task: Task<'a>,
     limits: Limits,
-    in_flight: usize,
     total: Arc<AtomicU64>,
     residual: bool,
     audit: bool,
@@ -296,7 +295,6 @@ impl<'a> Batch<'a> {
         Batch {
             task,
             limits: Limits::default(),
-            in_flight: 2 * rayon::current_num_threads().max(1),
             total: Arc::new(AtomicU64::new(0)),
             residual: false,
             audit: false,
@@ -375,6 +373,12 @@ impl<'a> Batch<'a> {
     pub fn limits(mut self, limits: Limits) -> Batch<'a> {
         self.limits = limits;
         self
+    }
+
+    /// How many files or members the pool holds at once: two per worker. Asked only by runs
+    /// that use the pool (trees, archives), so that one file given alone starts no threads.
+    fn in_flight(&self) -> usize {
+        2 * rayon::current_num_threads().max(1)
     }
 
     /// Counts `bytes` more towards the run's total; whether that passes its limit.
@@ -670,7 +674,7 @@ impl<'a> Batch<'a> {
         let target_of = |f: &Path| target.map(|t| t.join(f.strip_prefix(root).unwrap_or(f)));
         pipeline::ordered(
             plain.into_iter(),
-            self.in_flight,
+            self.in_flight(),
             |f: PathBuf| {
                 let shown = f.display().to_string();
                 let size = std::fs::metadata(&f).map_or(0, |m| m.len());
@@ -910,7 +914,7 @@ impl<'a> Batch<'a> {
         // A tar.gz is written one gzip member per entry: the workers compress, the writer
         // only appends.
         let pack = kind == Kind::TarGz && sink.is_some();
-        let (tx, members) = pipeline::feed(self.in_flight);
+        let (tx, members) = pipeline::feed(self.in_flight());
         let read_result = std::thread::scope(|scope| {
             // The sender moves into the reader: its end ends the member stream.
             let reader = scope.spawn(move || {
@@ -923,7 +927,7 @@ impl<'a> Batch<'a> {
             });
             pipeline::ordered(
                 members.iter(),
-                self.in_flight,
+                self.in_flight(),
                 |m: Member| match m {
                     Member::File { name, data, meta } => {
                         let inner = format!("{shown}!/{name}");
