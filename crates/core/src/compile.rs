@@ -2,16 +2,24 @@
 
 use crate::dictionary::{Dictionary, LiteralOwner};
 use crate::engine::{
-    DigitTrigger, Engine, Inner, Rule, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER, CONTEXT_BEFORE,
-    DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, NEGATIVE_REACH,
+    DigitTrigger, Engine, Inner, Rule, RuleRegex, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER,
+    CONTEXT_BEFORE, DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, NEGATIVE_REACH,
 };
 use crate::error::{BuildError, BuildErrorKind};
 use crate::recognizers::Recognizer;
 use crate::rules::{AllowSpec, DenySpec, RuleFile, RuleSpec, TriggerSpec, BUILTIN};
 use crate::validators::Validator;
 use regex_automata::meta::Regex;
+use regex_syntax::hir::{Hir, HirKind};
 use std::collections::HashSet;
 use std::sync::Arc;
+
+/// A rule as read: the file it comes from, and whether that is a built-in one.
+struct Spec {
+    source: String,
+    rule: RuleSpec,
+    builtin: bool,
+}
 
 /// Builds an [`Engine`] from the built-in rules, rule files and settings.
 ///
@@ -131,30 +139,44 @@ impl EngineBuilder {
     /// # Errors
     /// When a built-in or added rule is invalid or a pattern does not compile.
     pub fn build(&self) -> Result<Engine, BuildError> {
-        let mut files: Vec<(String, RuleFile)> = Vec::new();
+        // Each file with whether it is a built-in one.
+        let mut files: Vec<(String, RuleFile, bool)> = Vec::new();
         if self.builtin {
             for (name, text) in BUILTIN {
-                files.push((name.to_string(), RuleFile::parse(name, text)?));
+                files.push((name.to_string(), RuleFile::parse(name, text)?, true));
             }
         }
-        files.extend(self.files.iter().cloned());
-        let mut specs: Vec<(String, RuleSpec)> = Vec::new();
+        files.extend(
+            self.files
+                .iter()
+                .map(|(n, f)| (n.clone(), f.clone(), false)),
+        );
+        let mut specs: Vec<Spec> = Vec::new();
         let mut allow = AllowSpec::default();
-        for (name, file) in files {
+        for (name, file, builtin) in files {
             for r in file.rule {
-                if let Some(slot) = specs.iter_mut().find(|(_, s)| s.id == r.id) {
-                    *slot = (name.clone(), r);
+                let spec = Spec {
+                    source: name.clone(),
+                    rule: r,
+                    builtin,
+                };
+                if let Some(slot) = specs.iter_mut().find(|s| s.rule.id == spec.rule.id) {
+                    *slot = spec;
                 } else {
-                    specs.push((name.clone(), r));
+                    specs.push(spec);
                 }
             }
             allow.values.extend(file.allow.values);
             allow.patterns.extend(file.allow.patterns);
             for (i, d) in file.deny.into_iter().enumerate() {
-                specs.push((name.clone(), deny_rule(&d, i)));
+                specs.push(Spec {
+                    source: name.clone(),
+                    rule: deny_rule(&d, i),
+                    builtin,
+                });
             }
         }
-        specs.retain(|(_, s)| {
+        specs.retain(|Spec { rule: s, .. }| {
             // With an entity list, a rule of a listed entity is on (off-by-default rules too)
             // and every other rule off.
             let named = self.entities.as_ref().map(|e| e.contains(&s.entity));
@@ -334,11 +356,7 @@ fn trig_of(t: &TriggerSpec) -> Trig {
     }
 }
 
-fn compile(
-    specs: Vec<(String, RuleSpec)>,
-    allow: &AllowSpec,
-    min_score: f32,
-) -> Result<Engine, BuildError> {
+fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine, BuildError> {
     // One dictionary, matched case-insensitively in one pass, holds the trigger literals and
     // the context words. Entry ids double as context-word ids.
     let mut dict = Dictionary::default();
@@ -351,7 +369,12 @@ fn compile(
     let mut full = Vec::new();
     let mut recognizers = Vec::new();
 
-    for (source, spec) in specs {
+    for Spec {
+        source,
+        rule: spec,
+        builtin,
+    } in specs
+    {
         let err = |e: BuildError| e.in_source(&source).in_rule(&spec.id);
         let patterns = if spec.literals.is_empty() {
             spec.patterns.clone()
@@ -434,39 +457,29 @@ fn compile(
                 // A rule searched only in small windows gains nothing from the regex's own literal
                 // prefilter; one that scans whole inputs does.
                 let whole_input = trigs.iter().any(|t| matches!(t, Trig::Full));
+                // The `value` group's index, as the regex numbers its groups (the syntax
+                // trees' capture indices).
+                let value_group = named_group(&hirs[0], "value");
+                if value_group.is_some()
+                    && hirs.iter().any(|h| named_group(h, "value") != value_group)
+                {
+                    // Every pattern must name the group for captures to be meaningful.
+                    return Err(err(BuildError::new(BuildErrorKind::Invalid(
+                        "when one pattern has a `value` group, all must have it at the same position".into(),
+                    ))));
+                }
                 // Built from the syntax trees parsed above, so the patterns are not parsed
-                // twice.
-                let regex = Regex::builder()
-                    .configure(
-                        Regex::config()
-                            .utf8_empty(false)
-                            .auto_prefilter(whole_input)
-                            .dfa(false),
-                    )
-                    .build_many_from_hir(&hirs)
-                    .map_err(|e| {
+                // twice: now for a rule file's rules, on first use for the built-in ones (see
+                // `RuleRegex`).
+                let regex = RuleRegex::new(hirs.clone(), whole_input);
+                if !builtin {
+                    regex.get().map_err(|e| {
                         err(BuildError::new(BuildErrorKind::Pattern {
                             index: e.pattern().map_or(0, |p| p.as_usize()),
                             message: e.to_string(),
                         }))
                     })?;
-                let value_group = regex
-                    .group_info()
-                    .to_index(regex_automata::PatternID::ZERO, "value");
-                if value_group.is_some() && patterns.len() > 1 {
-                    // Every pattern must name the group for captures to be meaningful.
-                    for pid in 1..patterns.len() {
-                        let pid = regex_automata::PatternID::new(pid).map_err(|e| {
-                            err(BuildError::new(BuildErrorKind::Invalid(e.to_string())))
-                        })?;
-                        if regex.group_info().to_index(pid, "value") != value_group {
-                            return Err(err(BuildError::new(BuildErrorKind::Invalid(
-                                "when one pattern has a `value` group, all must have it at the same position".into(),
-                            ))));
-                        }
-                    }
                 }
-
                 (Some(regex), value_group)
             }
         };
@@ -758,4 +771,19 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
         next += 1;
     }
     gates
+}
+
+/// The index of the capture group named `name` in `hir` (0 is the whole match), if any.
+fn named_group(hir: &Hir, name: &str) -> Option<usize> {
+    match hir.kind() {
+        HirKind::Capture(cap) if cap.name.as_deref() == Some(name) => {
+            usize::try_from(cap.index).ok()
+        }
+        HirKind::Capture(cap) => named_group(&cap.sub, name),
+        HirKind::Repetition(rep) => named_group(&rep.sub, name),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().find_map(|h| named_group(h, name))
+        }
+        _ => None,
+    }
 }

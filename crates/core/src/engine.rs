@@ -96,6 +96,58 @@ impl Finding {
     }
 }
 
+/// A rule's patterns as one regex, shared by the rules that follow it. A rule file's regexes are
+/// built with the engine, so that a pattern the regex engine refuses is a build error naming
+/// it; the built-in rules' are built on their first search (the test suite builds every one):
+/// a scan often needs only some of them, and building them all was a tenth of start-up.
+#[derive(Clone)]
+pub(crate) struct RuleRegex(Arc<LazyRegex>);
+
+struct LazyRegex {
+    /// The patterns' syntax trees, until built.
+    hirs: Vec<regex_syntax::hir::Hir>,
+    /// Whether the regex scans whole inputs (then its own literal prefilter pays).
+    whole_input: bool,
+    built: std::sync::OnceLock<Result<Regex, Box<meta::BuildError>>>,
+}
+
+impl RuleRegex {
+    pub(crate) fn new(hirs: Vec<regex_syntax::hir::Hir>, whole_input: bool) -> RuleRegex {
+        RuleRegex(Arc::new(LazyRegex {
+            hirs,
+            whole_input,
+            built: std::sync::OnceLock::new(),
+        }))
+    }
+
+    /// The regex, built on the first call.
+    ///
+    /// # Errors
+    /// What the regex engine says of the patterns.
+    pub(crate) fn get(&self) -> Result<&Regex, &meta::BuildError> {
+        let lazy = &*self.0;
+        lazy.built
+            .get_or_init(|| {
+                Regex::builder()
+                    .configure(
+                        Regex::config()
+                            .utf8_empty(false)
+                            .auto_prefilter(lazy.whole_input)
+                            .dfa(false),
+                    )
+                    .build_many_from_hir(&lazy.hirs)
+                    .map_err(Box::new)
+            })
+            .as_ref()
+            .map_err(|e| &**e)
+    }
+
+    /// The built regex; `None` when it does not build.
+    fn regex(&self) -> Option<&Regex> {
+        self.get().ok()
+    }
+}
+
 pub(crate) struct Rule {
     pub(crate) id: Arc<str>,
     pub(crate) entity: Arc<str>,
@@ -103,7 +155,7 @@ pub(crate) struct Rule {
     pub(crate) source: String,
     pub(crate) patterns: Vec<String>,
     /// `None` for recognizer rules.
-    pub(crate) regex: Option<Regex>,
+    pub(crate) regex: Option<RuleRegex>,
     pub(crate) value_group: Option<usize>,
     pub(crate) validator: Option<Validator>,
     pub(crate) score: f32,
@@ -1260,18 +1312,12 @@ impl Engine {
         let inner = &self.inner;
         Scratch {
             owner: self.inner.id,
-            caches: inner
-                .rules
-                .iter()
-                .map(|r| r.regex.as_ref().map(Regex::create_cache))
+            // A rule's cache and captures are made on its first search.
+            caches: std::iter::repeat_with(|| None)
+                .take(inner.rules.len())
                 .collect(),
-            captures: inner
-                .rules
-                .iter()
-                .map(|r| match (&r.regex, r.value_group) {
-                    (Some(re), Some(_)) => Some(re.create_captures()),
-                    _ => None,
-                })
+            captures: std::iter::repeat_with(|| None)
+                .take(inner.rules.len())
                 .collect(),
             recognizer: crate::recognizers::RecognizerScratch::default(),
             cands: Vec::new(),
@@ -2062,16 +2108,19 @@ impl Engine {
     /// Runs rule `r`'s search over `ws..we` (`anchored`: matches starting at `ws` only).
     fn run_rule(&self, s: &mut Scratch, hay: &[u8], r: u32, ws: usize, we: usize, anchored: bool) {
         let rule = &self.inner.rules[r as usize];
-        let (Some(regex), Some(cache)) = (&rule.regex, s.caches[r as usize].as_mut()) else {
+        let Some(regex) = rule.regex.as_ref().and_then(RuleRegex::regex) else {
             return;
         };
+        let cache = s.caches[r as usize].get_or_insert_with(|| regex.create_cache());
         let mut input = Input::new(hay).range(ws..we);
         if anchored {
             input.set_anchored(regex_automata::Anchored::Yes);
         }
         loop {
-            let (ms, me, vs, ve) = match (rule.value_group, s.captures[r as usize].as_mut()) {
-                (Some(g), Some(caps)) => {
+            let (ms, me, vs, ve) = match rule.value_group {
+                Some(g) => {
+                    let caps =
+                        s.captures[r as usize].get_or_insert_with(|| regex.create_captures());
                     regex.search_captures_with(cache, &input, caps);
                     let Some(m) = caps.get_match() else { break };
                     let span = caps.get_group(g).unwrap_or(m.span());
@@ -2252,7 +2301,10 @@ impl Engine {
     /// validator sets none). Used to check surrogates against the values they replace.
     pub(crate) fn strength(&self, r: u32, value: &[u8], validate: bool) -> Option<f32> {
         let rule = self.inner.rules.get(r as usize)?;
-        if let (Some(re), None) = (&rule.regex, rule.value_group) {
+        if let (Some(re), None) = (
+            rule.regex.as_ref().and_then(RuleRegex::regex),
+            rule.value_group,
+        ) {
             let input = Input::new(value).anchored(regex_automata::Anchored::Yes);
             if re.search(&input)?.end() != value.len() {
                 return None;
@@ -2627,6 +2679,20 @@ triggers = [{ digits = 7 }]
             );
             assert!(raised(&format!("{far}and member M123456")), "{words}");
         }
+    }
+
+    #[test]
+    fn every_builtin_regex_builds() {
+        // Built-in rules build their regexes on first use: every one must build.
+        let engine = Engine::builder().enable_all(true).build().unwrap();
+        let mut built = 0;
+        for rule in &engine.inner.rules {
+            if let Some(regex) = &rule.regex {
+                assert!(regex.get().is_ok(), "{}", rule.id);
+                built += 1;
+            }
+        }
+        assert!(built > 40, "{built}");
     }
 
     #[test]

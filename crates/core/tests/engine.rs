@@ -293,6 +293,14 @@ fn bad_rule_files_name_file_rule_and_problem() {
         msg.contains("rule 'd'") && msg.contains("at most 1000"),
         "{msg}"
     );
+    // A pattern that parses but is too large to compile is refused when the engine is built,
+    // not when it is first searched.
+    let msg =
+        build_err("[[rule]]\nid = \"h\"\nentity = \"X\"\npatterns = ['[a-z]{1000}{1000}{10}']\n");
+    assert!(
+        msg.contains("rule 'h'") && msg.contains("does not compile"),
+        "{msg}"
+    );
 }
 
 /// Found by the `compile_rules` fuzz target: an empty context word made the dictionary
