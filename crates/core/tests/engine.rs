@@ -265,42 +265,45 @@ fn build_err(text: &str) -> String {
 
 #[test]
 fn bad_rule_files_name_file_rule_and_problem() {
-    let msg = build_err("[[rule]]\nid = \"x\"\nentity = \"X\"\npatterns = ['(']\n");
-    assert!(
-        msg.contains("bad.toml") && msg.contains("rule 'x'") && msg.contains("pattern 0"),
-        "{msg}"
-    );
-    let msg =
-        build_err("[[rule]]\nid = \"v\"\nentity = \"X\"\npatterns = ['a']\nvalidator = \"nope\"\n");
-    assert!(
-        msg.contains("rule 'v'") && msg.contains("unknown validator 'nope'"),
-        "{msg}"
-    );
-    let msg = build_err("[[rule]]\nid = \"e\"\nentity = \"lower\"\npatterns = ['a']\n");
-    assert!(msg.contains("UPPER_SNAKE_CASE"), "{msg}");
-    let msg = build_err("[[rule]]\nid = \"n\"\nentity = \"X\"\n");
-    assert!(msg.contains("patterns"), "{msg}");
-    let msg = build_err("[[rule]]\nid = \"z\"\nentity = \"X\"\npatterns = ['a*']\n");
-    assert!(msg.contains("empty string"), "{msg}");
-    let msg = build_err("[[rule]]\nid = \"u\"\nentity = \"X\"\npatterns = ['a']\ncolour = 1\n");
-    assert!(msg.contains("bad.toml") && msg.contains("colour"), "{msg}");
-    let msg = build_err("not toml [");
-    assert!(msg.starts_with("bad.toml:"), "{msg}");
-    let msg = build_err(
-        "[[rule]]\nid = \"d\"\nentity = \"X\"\npatterns = ['\\d+']\ntriggers = [{ digits = 1001 }]\n",
-    );
-    assert!(
-        msg.contains("rule 'd'") && msg.contains("at most 1000"),
-        "{msg}"
-    );
-    // A pattern that parses but is too large to compile is refused when the engine is built,
-    // not when it is first searched.
-    let msg =
-        build_err("[[rule]]\nid = \"h\"\nentity = \"X\"\npatterns = ['[a-z]{1000}{1000}{10}']\n");
-    assert!(
-        msg.contains("rule 'h'") && msg.contains("does not compile"),
-        "{msg}"
-    );
+    let rule = |body: &str| format!("[[rule]]\nid = \"x\"\nentity = \"X\"\n{body}");
+    // (rule file, what the error names)
+    let cases: Vec<(String, &[&str])> = vec![
+        (
+            rule("patterns = ['(']\n"),
+            &["bad.toml", "rule 'x'", "pattern 0"],
+        ),
+        (
+            rule("patterns = ['a']\nvalidator = \"nope\"\n"),
+            &["rule 'x'", "unknown validator 'nope'"],
+        ),
+        (
+            "[[rule]]\nid = \"e\"\nentity = \"lower\"\npatterns = ['a']\n".into(),
+            &["UPPER_SNAKE_CASE"],
+        ),
+        (rule(""), &["patterns"]),
+        (rule("patterns = ['a*']\n"), &["empty string"]),
+        (
+            rule("patterns = ['a']\ncolour = 1\n"),
+            &["bad.toml", "colour"],
+        ),
+        ("not toml [".into(), &["bad.toml:"]),
+        (
+            rule("patterns = ['\\d+']\ntriggers = [{ digits = 1001 }]\n"),
+            &["rule 'x'", "at most 1000"],
+        ),
+        // A pattern that parses but is too large to compile is refused when the engine is
+        // built, not when it is first searched.
+        (
+            rule("patterns = ['[a-z]{1000}{1000}{10}']\n"),
+            &["rule 'x'", "pattern 0", "does not compile"],
+        ),
+    ];
+    for (text, named) in cases {
+        let msg = build_err(&text);
+        for part in named {
+            assert!(msg.contains(part), "{text:?}: {msg}");
+        }
+    }
 }
 
 /// Found by the `compile_rules` fuzz target: an empty context word made the dictionary

@@ -453,36 +453,12 @@ impl Redactor {
             scan_only: true,
         };
         let mut lines = Lines::default();
-        let len = input.len();
-        let mut k = 0;
-        loop {
-            let (first, block_end, last, margin) = match self.margin {
-                // Unbounded rules: one scan of the whole input.
-                None => (0, len, true, len),
-                Some(margin) => {
-                    let (first, block_end, last) = self.bounds(k, margin, len);
-                    (first, block_end, last, margin)
-                }
-            };
-            self.block(
-                input,
-                0,
-                first,
-                block_end,
-                len,
-                margin,
-                &mut cursor,
-                &mut |_| {},
-            );
+        self.slice_blocks(input, &mut cursor, &mut |_| {}, &mut |cursor| {
             if let Some(applied) = cursor.applied.as_mut() {
                 lines.hand_on(applied, input, 0, on_finding);
             }
-            if last {
-                break;
-            }
-            k += 1;
-        }
-        self.stats(cursor.stats, len, 0)
+        });
+        self.stats(cursor.stats, input.len(), 0)
     }
 
     /// Redacts `input` into `output`, or only scans it when `output` is `None`.
@@ -647,36 +623,42 @@ impl Redactor {
             }
         };
         let len = input.len();
-        match self.margin {
-            // Unbounded rules: one scan of the whole input.
-            None => self.block(input, 0, 0, len, len, len, &mut cursor, &mut on_piece),
-            Some(margin) => {
-                let mut k = 0;
-                loop {
-                    let (first, block_end, last) = self.bounds(k, margin, len);
-                    self.block(
-                        input,
-                        0,
-                        first,
-                        block_end,
-                        len,
-                        margin,
-                        &mut cursor,
-                        &mut on_piece,
-                    );
-                    if last {
-                        break;
-                    }
-                    k += 1;
-                }
-            }
-        }
+        self.slice_blocks(input, &mut cursor, &mut on_piece, &mut |_| {});
         let bytes_out = out.as_ref().map_or(len, Vec::len) as u64;
         let stats = self.stats(cursor.stats, len, bytes_out);
         let found = cursor.applied.unwrap_or_default();
         match out {
             Some(o) => (Cow::Owned(o), stats, found),
             None => (Cow::Borrowed(input), stats, found),
+        }
+    }
+
+    /// Scans `input`, all in memory, block by block as a stream does (in one piece when a rule
+    /// is unbounded), handing the output's pieces to `emit` and the cursor to `after` once
+    /// each block is done.
+    fn slice_blocks(
+        &self,
+        input: &[u8],
+        cursor: &mut Cursor,
+        emit: &mut dyn FnMut(Piece),
+        after: &mut dyn FnMut(&mut Cursor),
+    ) {
+        let len = input.len();
+        let mut k = 0;
+        loop {
+            let (first, block_end, last, margin) = match self.margin {
+                None => (0, len, true, len),
+                Some(margin) => {
+                    let (first, block_end, last) = self.bounds(k, margin, len);
+                    (first, block_end, last, margin)
+                }
+            };
+            self.block(input, 0, first, block_end, len, margin, cursor, emit);
+            after(cursor);
+            if last {
+                break;
+            }
+            k += 1;
         }
     }
 
