@@ -773,7 +773,8 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
     gates
 }
 
-/// The index of the capture group named `name` in `hir` (0 is the whole match), if any.
+/// The index of the capture group named `name` in `hir`, if any (groups count from 1 in the
+/// order they open; 0 is the whole match), as the regex numbers them.
 fn named_group(hir: &Hir, name: &str) -> Option<usize> {
     match hir.kind() {
         HirKind::Capture(cap) if cap.name.as_deref() == Some(name) => {

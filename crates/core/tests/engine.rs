@@ -291,6 +291,14 @@ fn bad_rule_files_name_file_rule_and_problem() {
             rule("patterns = ['\\d+']\ntriggers = [{ digits = 1001 }]\n"),
             &["rule 'x'", "at most 1000"],
         ),
+        (
+            rule("patterns = ['(?P<value>a)b', '(c)(?P<value>d)']\n"),
+            &["rule 'x'", "same position"],
+        ),
+        (
+            rule("patterns = ['(?P<value>a)b', 'e']\n"),
+            &["rule 'x'", "same position"],
+        ),
         // A pattern that parses but is too large to compile is refused when the engine is
         // built, not when it is first searched.
         (
