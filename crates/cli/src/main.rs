@@ -290,75 +290,82 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// The JSON text of what repeats across a file's findings: per rule, its entity and id (as
-/// `"entity":"...",` and `"rule":"..."`), and per score, the score. Made once each.
+/// The JSON text of what repeats across a file's findings, made once each: per rule, the
+/// fields before its findings' offsets (`,"entity":"...","start":`), and per rule and score
+/// those after the line (`,"score":...,"rule":"..."`).
 #[derive(Default)]
 struct Repeated {
     rules: Vec<RuleText>,
-    /// By score (its bits), its text.
-    scores: Vec<(u32, Vec<u8>)>,
 }
 
-/// An entity and rule id (the engine's shared strings, compared by address) and their JSON.
+/// An entity and rule id (the engine's shared strings, compared by address), the fields before
+/// the offsets, and by score (its bits) the fields after the line.
 struct RuleText {
     entity: Arc<str>,
     rule: Arc<str>,
-    entity_json: Vec<u8>,
-    rule_json: Vec<u8>,
+    before: Vec<u8>,
+    after: Vec<(u32, Vec<u8>)>,
 }
 
 impl Repeated {
-    /// The index in `rules` of `h`'s entity and rule, added if new.
-    fn rule(&mut self, h: &Hit) -> serde_json::Result<usize> {
+    /// The fields before `h`'s offsets and those after its line, made if new.
+    fn texts(&mut self, h: &Hit) -> serde_json::Result<(&[u8], &[u8])> {
         let same =
             |t: &RuleText| Arc::ptr_eq(&t.rule, &h.rule) && Arc::ptr_eq(&t.entity, &h.entity);
-        if let Some(k) = self.rules.iter().position(same) {
-            return Ok(k);
-        }
-        self.rules.push(RuleText {
-            entity: h.entity.clone(),
-            rule: h.rule.clone(),
-            entity_json: serde_json::to_vec(&*h.entity)?,
-            rule_json: serde_json::to_vec(&*h.rule)?,
-        });
-        Ok(self.rules.len() - 1)
-    }
-
-    /// The index in `scores` of `score`, added if new (written rounded to three decimals).
-    fn score(&mut self, score: f32) -> serde_json::Result<usize> {
-        let bits = score.to_bits();
-        if let Some(k) = self.scores.iter().position(|&(b, _)| b == bits) {
-            return Ok(k);
-        }
-        let rounded = (score * 1000.0).round() / 1000.0;
-        self.scores.push((bits, serde_json::to_vec(&rounded)?));
-        Ok(self.scores.len() - 1)
+        let r = match self.rules.iter().position(same) {
+            Some(r) => r,
+            None => {
+                let mut before = br#","entity":"#.to_vec();
+                serde_json::to_writer(&mut before, &*h.entity)?;
+                before.extend_from_slice(br#","start":"#);
+                self.rules.push(RuleText {
+                    entity: h.entity.clone(),
+                    rule: h.rule.clone(),
+                    before,
+                    after: Vec::new(),
+                });
+                self.rules.len() - 1
+            }
+        };
+        let text = &mut self.rules[r];
+        let bits = h.score.to_bits();
+        let k = match text.after.iter().position(|&(b, _)| b == bits) {
+            Some(k) => k,
+            None => {
+                // Written rounded to three decimals.
+                let mut after = br#","score":"#.to_vec();
+                serde_json::to_writer(&mut after, &((h.score * 1000.0).round() / 1000.0))?;
+                after.extend_from_slice(br#","rule":"#);
+                serde_json::to_writer(&mut after, &*h.rule)?;
+                text.after.push((bits, after));
+                text.after.len() - 1
+            }
+        };
+        Ok((&text.before, &text.after[k].1))
     }
 }
 
 /// The fields of a finding's JSON line after its path, to the line's end: `,"entity":...,
 /// "start":...,"end":...,"line":...,"score":...,"rule":...`, then `record`, `field` and
 /// `value` when present. The part up to the path is the same for every finding of a file and
-/// is made once per file. Written directly rather than through a serialised struct: a scan
-/// with many findings spends a noticeable share of its time here.
+/// is made once per file, and so are the entity, score and rule texts (see `Repeated`).
+/// Written directly rather than through a serialised struct: a scan with many findings spends
+/// a noticeable share of its time here.
 fn finding_fields(line: &mut Vec<u8>, h: &Hit, repeated: &mut Repeated) -> serde_json::Result<()> {
-    let number = |line: &mut Vec<u8>, key: &[u8], n: u64| {
-        line.extend_from_slice(key);
+    let number = |line: &mut Vec<u8>, n: u64| {
         line.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     };
-    let (r, k) = (repeated.rule(h)?, repeated.score(h.score)?);
-    let text = &repeated.rules[r];
-    line.extend_from_slice(br#","entity":"#);
-    line.extend_from_slice(&text.entity_json);
-    number(line, br#","start":"#, h.start as u64);
-    number(line, br#","end":"#, h.end as u64);
-    number(line, br#","line":"#, h.line as u64);
-    line.extend_from_slice(br#","score":"#);
-    line.extend_from_slice(&repeated.scores[k].1);
-    line.extend_from_slice(br#","rule":"#);
-    line.extend_from_slice(&text.rule_json);
+    let (before, after) = repeated.texts(h)?;
+    line.extend_from_slice(before);
+    number(line, h.start as u64);
+    line.extend_from_slice(br#","end":"#);
+    number(line, h.end as u64);
+    line.extend_from_slice(br#","line":"#);
+    number(line, h.line as u64);
+    line.extend_from_slice(after);
     if let Some(r) = h.record {
-        number(line, br#","record":"#, r);
+        line.extend_from_slice(br#","record":"#);
+        number(line, r);
     }
     if let Some(f) = &h.field {
         line.extend_from_slice(br#","field":"#);
