@@ -450,6 +450,23 @@ fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine
                 && rule_triggers[i] == spec.triggers
         });
         let digit_triggered = spec.triggers.iter().any(|t| t.digits.is_some());
+        // What the syntax trees tell before they go into the rule's regex.
+        let no_space = !hirs.iter().any(can_match_space);
+        // Without a digit layout the window must reach the whole maximum match length.
+        let digit_reach = hirs
+            .iter()
+            .map(crate::shape::Shape::of)
+            .map(|sh| sh.reach(CLUSTER_GAP))
+            .try_fold(crate::shape::Reach::NONE, |acc, r| r.map(|r| acc.union(r)))
+            .unwrap_or(crate::shape::Reach::whole(
+                max_len.unwrap_or(usize::MAX / 4),
+            ));
+        let token_shape = spec
+            .triggers
+            .iter()
+            .any(|t| t.token.is_some_and(|n| n > 0))
+            .then(|| crate::shape::TokenShape::of(&hirs))
+            .flatten();
         let (regex, value_group) = match leader {
             Some(l) => (rules[l].regex.clone(), None),
             None if recognizer.is_some() => (None, None),
@@ -471,7 +488,7 @@ fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine
                 // Built from the syntax trees parsed above, so the patterns are not parsed
                 // twice: now for a rule file's rules, on first use for the built-in ones (see
                 // `RuleRegex`).
-                let regex = RuleRegex::new(hirs.clone(), whole_input);
+                let regex = RuleRegex::new(hirs, whole_input);
                 if !builtin {
                     regex.get().map_err(|e| {
                         err(BuildError::new(BuildErrorKind::Pattern {
@@ -563,28 +580,15 @@ fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine
             context_required: spec.context_required,
             ctx_before: spec.context_before.unwrap_or(CONTEXT_BEFORE),
             max_len,
-            no_space: !hirs.iter().any(can_match_space),
+            no_space,
             followers: Vec::new(),
             follows: leader.is_some(),
-            // Without a digit layout the window must reach the whole maximum match length.
-            digit_reach: hirs
-                .iter()
-                .map(crate::shape::Shape::of)
-                .map(|sh| sh.reach(CLUSTER_GAP))
-                .try_fold(crate::shape::Reach::NONE, |acc, r| r.map(|r| acc.union(r)))
-                .unwrap_or(crate::shape::Reach::whole(
-                    max_len.unwrap_or(usize::MAX / 4),
-                )),
+            digit_reach,
             max_bare,
             group: Default::default(),
             max_reach,
             digit_triggered,
-            token_shape: spec
-                .triggers
-                .iter()
-                .any(|t| t.token.is_some_and(|n| n > 0))
-                .then(|| crate::shape::TokenShape::of(&hirs))
-                .flatten(),
+            token_shape,
             examples: spec.examples.clone(),
             negative_examples: spec.negative_examples.clone(),
         });

@@ -283,10 +283,10 @@ impl Chain {
         let (start, end) = (self.start, self.end);
         *self.words.get_or_insert_with(|| {
             [
-                word_before(hay, start, false),
-                word_before(hay, start, true),
-                word_after(hay, end, false),
-                word_after(hay, end, true),
+                word_before(hay, start, false, MAX_WORD),
+                word_before(hay, start, true, MAX_WORD),
+                word_after(hay, end, false, MAX_WORD),
+                word_after(hay, end, true, MAX_WORD),
             ]
         })
     }
@@ -1176,45 +1176,57 @@ pub(crate) const MAX_WORD: usize = 31;
 
 /// Length of the word of ASCII letters right before the digits at `at` (`gap`: one space or
 /// hyphen before them), counted only when the word starts a token (no letter or digit before
-/// it), else 0: 2 for "GB29" and, across a gap, for "AB 12 34 56 C" at their first digit.
-fn word_before(hay: &[u8], at: usize, gap: bool) -> usize {
-    let end = match at.checked_sub(1).map(|i| hay[i]) {
-        Some(b) if !gap && b.is_ascii_alphabetic() => at,
-        Some(b' ' | b'-') if gap => at - 1,
-        _ => return 0,
-    };
-    let letters = hay[end.saturating_sub(MAX_WORD + 1)..end]
-        .iter()
-        .rev()
-        .take_while(|b| b.is_ascii_alphabetic())
-        .count();
-    let start = end - letters;
-    if start > 0 && hay[start - 1].is_ascii_alphanumeric() {
-        return 0;
+/// it) and is at most `cap` letters long, else 0: 2 for "GB29" and, across a gap, for
+/// "AB 12 34 56 C" at their first digit.
+fn word_before(hay: &[u8], at: usize, gap: bool, cap: usize) -> usize {
+    match at.checked_sub(1).map(|i| hay[i]) {
+        Some(b) if !gap && b.is_ascii_alphabetic() => word_ending(hay, at, cap),
+        Some(b' ' | b'-') if gap => word_ending(hay, at - 1, cap),
+        _ => 0,
     }
-    letters
 }
 
 /// Length of the word of ASCII letters right after the digits ending at `at` (`gap`: one
 /// space or hyphen after them), counted only when the word ends a token (no letter or digit
-/// after it), else 0: 1 for "12345678Z" and, across a gap, for "12345678-Z".
-fn word_after(hay: &[u8], at: usize, gap: bool) -> usize {
-    let start = match hay.get(at) {
-        Some(b) if !gap && b.is_ascii_alphabetic() => at,
-        Some(b' ' | b'-') if gap => at + 1,
-        _ => return 0,
-    };
-    let letters = hay[start..(start + MAX_WORD + 1).min(hay.len())]
-        .iter()
-        .take_while(|b| b.is_ascii_alphabetic())
-        .count();
-    if hay
-        .get(start + letters)
-        .is_some_and(u8::is_ascii_alphanumeric)
-    {
+/// after it) and is at most `cap` letters long, else 0: 1 for "12345678Z" and, across a gap,
+/// for "12345678-Z".
+fn word_after(hay: &[u8], at: usize, gap: bool, cap: usize) -> usize {
+    match hay.get(at) {
+        Some(b) if !gap && b.is_ascii_alphabetic() => word_starting(hay, at, cap),
+        Some(b' ' | b'-') if gap => word_starting(hay, at + 1, cap),
+        _ => 0,
+    }
+}
+
+/// Length of the word of ASCII letters ending at `end` when it starts a token and is at most
+/// `cap` letters long (read no further), else 0.
+#[inline]
+fn word_ending(hay: &[u8], end: usize, cap: usize) -> usize {
+    let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let mut n = 0;
+    while n <= cap && letter(end.wrapping_sub(n + 1)) {
+        n += 1;
+    }
+    let before = end.wrapping_sub(n + 1);
+    if n > cap || hay.get(before).is_some_and(u8::is_ascii_alphanumeric) {
         return 0;
     }
-    letters
+    n
+}
+
+/// Length of the word of ASCII letters starting at `start` when it ends a token and is at most
+/// `cap` letters long (read no further), else 0.
+#[inline]
+fn word_starting(hay: &[u8], start: usize, cap: usize) -> usize {
+    let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let mut n = 0;
+    while n <= cap && letter(start + n) {
+        n += 1;
+    }
+    if n > cap || hay.get(start + n).is_some_and(u8::is_ascii_alphanumeric) {
+        return 0;
+    }
+    n
 }
 
 /// Per side (before, after) and way (directly, across one space or hyphen), the lengths of
@@ -1228,37 +1240,24 @@ fn word_masks(
     gap: bool,
     caps: [[usize; 2]; 2],
 ) -> [[u64; 2]; 2] {
-    let class = |i: usize| hay.get(i).map_or(0, |&b| NEIGHBOUR[usize::from(b)]);
-    let letter = |i: usize| hay.get(i).is_some_and(u8::is_ascii_alphabetic);
     let mut masks = [[0u64; 2]; 2];
     for &(a, b) in groups {
         for (side, masks) in masks.iter_mut().enumerate() {
-            // The byte next to the group, and the way a word there stands.
-            let after = side == 1;
-            let next = if after { b } else { a.wrapping_sub(1) };
-            let way = match class(next) {
-                1 => 0,
-                2 if gap => 1,
+            // The byte next to the group tells the way a word there stands.
+            let next = if side == 1 { b } else { a.wrapping_sub(1) };
+            let way = match hay.get(next).map(|&c| NEIGHBOUR[usize::from(c)]) {
+                Some(1) => 0,
+                Some(2) if gap => 1,
                 _ => continue,
             };
             let cap = caps[side][way];
-            // The word's letters, counted up to one past the cap, and the byte past them.
-            let mut n = 0;
-            let past = if after {
-                let start = b + way;
-                while n <= cap && letter(start + n) {
-                    n += 1;
-                }
-                start + n
+            let len = if side == 1 {
+                word_starting(hay, b + way, cap)
             } else {
-                let end = a - way;
-                while n <= cap && letter(end.wrapping_sub(n + 1)) {
-                    n += 1;
-                }
-                end.wrapping_sub(n + 1)
+                word_ending(hay, a - way, cap)
             };
-            if n <= cap && class(past) != 1 {
-                masks[way] |= 1 << n;
+            if len > 0 {
+                masks[way] |= 1 << len;
             }
         }
     }
@@ -2681,6 +2680,20 @@ triggers = [{ digits = 7 }]
         }
     }
 
+    /// The runs of ASCII digits in `hay`, as (start, end).
+    fn digit_groups(hay: &[u8]) -> Vec<(usize, usize)> {
+        let mut groups = Vec::new();
+        let mut i = 0;
+        while i < hay.len() {
+            let n = hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if n > 0 {
+                groups.push((i, i + n));
+            }
+            i += n.max(1);
+        }
+        groups
+    }
+
     #[test]
     fn every_builtin_regex_builds() {
         // Built-in rules build their regexes on first use: every one must build.
@@ -2735,15 +2748,7 @@ triggers = [{ digits = 7 }]
         ];
         for text in cases {
             let hay = text.as_bytes();
-            let mut groups = Vec::new();
-            let mut i = 0;
-            while i < hay.len() {
-                let n = hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-                if n > 0 {
-                    groups.push((i, i + n));
-                }
-                i += n.max(1);
-            }
+            let groups = digit_groups(hay);
             let gaps = vec![1u8; groups.len() - 1];
             let mut chains = Vec::new();
             build_chains(&mut chains, &groups, &gaps, 0);
@@ -2762,19 +2767,7 @@ triggers = [{ digits = 7 }]
             gap in proptest::prelude::any::<bool>(),
         ) {
             let hay = text.as_bytes();
-            let mut groups = Vec::new();
-            let mut i = 0;
-            while i < hay.len() {
-                let start = i;
-                while i < hay.len() && hay[i].is_ascii_digit() {
-                    i += 1;
-                }
-                if i > start {
-                    groups.push((start, i));
-                } else {
-                    i += 1;
-                }
-            }
+            let groups = digit_groups(hay);
             let caps = [[caps[0], caps[1]], [caps[2], caps[3]]];
             let got = word_masks(hay, &groups, gap, caps);
             for (side, after) in [false, true].into_iter().enumerate() {
@@ -2782,9 +2775,9 @@ triggers = [{ digits = 7 }]
                     let mut want = 0u64;
                     for &(a, b) in &groups {
                         let len = if after {
-                            word_after(hay, b, way == 1)
+                            word_after(hay, b, way == 1, MAX_WORD)
                         } else {
-                            word_before(hay, a, way == 1)
+                            word_before(hay, a, way == 1, MAX_WORD)
                         };
                         if len > 0 && len <= caps[side][way] && (way == 0 || gap) {
                             want |= 1 << len;
@@ -2815,21 +2808,24 @@ triggers = [{ digits = 7 }]
         for (text, at, after, gap, len) in cases {
             let (hay, at) = (text.as_bytes(), text.find(at).unwrap());
             let found = if after {
-                word_after(hay, at, gap)
+                word_after(hay, at, gap, MAX_WORD)
             } else {
-                word_before(hay, at, gap)
+                word_before(hay, at, gap, MAX_WORD)
             };
             assert_eq!(found, len, "{text:?} at {at}, after: {after}, gap: {gap}");
         }
         let t = b"dni 12345678-Z";
-        assert_eq!(word_after(t, t.len(), true), 0);
-        assert_eq!(word_before(t, 0, true), 0);
+        assert_eq!(word_after(t, t.len(), true, MAX_WORD), 0);
+        assert_eq!(word_before(t, 0, true, MAX_WORD), 0);
         // Words longer than any trigger may ask for are not cut to that length.
         let long = format!("{}42", "a".repeat(MAX_WORD + 5));
-        assert_eq!(word_before(long.as_bytes(), long.len() - 2, false), 0);
+        assert_eq!(
+            word_before(long.as_bytes(), long.len() - 2, false, MAX_WORD),
+            0
+        );
         let long = format!("{}42", "a".repeat(MAX_WORD));
         assert_eq!(
-            word_before(long.as_bytes(), long.len() - 2, false),
+            word_before(long.as_bytes(), long.len() - 2, false, MAX_WORD),
             MAX_WORD
         );
         // The masks over a cluster's groups.

@@ -55,6 +55,29 @@ impl ByteSet {
         set
     }
 
+    /// The bytes a class can start with: its ASCII ranges as they are, and for any character
+    /// past ASCII every byte from 0x80 on.
+    fn of_class(class: &Class) -> ByteSet {
+        match class {
+            Class::Bytes(c) => c.ranges().iter().fold(ByteSet::EMPTY, |set, r| {
+                set.union(ByteSet::range(r.start(), r.end()))
+            }),
+            Class::Unicode(c) => c.ranges().iter().fold(ByteSet::EMPTY, |set, r| {
+                let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                let ascii = match (u8::try_from(lo), u8::try_from(hi.min(0x7f))) {
+                    (Ok(lo), Ok(hi)) if lo < 0x80 => ByteSet::range(lo, hi),
+                    _ => ByteSet::EMPTY,
+                };
+                let wide = if hi > 0x7f {
+                    ByteSet::range(0x80, 0xff)
+                } else {
+                    ByteSet::EMPTY
+                };
+                set.union(ascii).union(wide)
+            }),
+        }
+    }
+
     pub(crate) fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
@@ -248,33 +271,13 @@ impl Shape {
                 .iter()
                 .map(|&b| Shape::byte_class(ByteSet::range(b, b)))
                 .fold(Shape::EMPTY, Shape::concat),
-            HirKind::Class(Class::Bytes(c)) => {
-                let set = c.ranges().iter().fold(ByteSet::EMPTY, |set, r| {
-                    set.union(ByteSet::range(r.start(), r.end()))
-                });
-                Shape::byte_class(set)
-            }
-            HirKind::Class(Class::Unicode(c)) => {
-                let ranges = c.ranges();
-                // ASCII ranges as they are; any non-ASCII character stands for every byte
-                // from 0x80 on.
-                let set = ranges.iter().fold(ByteSet::EMPTY, |set, r| {
-                    let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
-                    let ascii = match (u8::try_from(lo), u8::try_from(hi.min(0x7f))) {
-                        (Ok(lo), Ok(hi)) if lo < 0x80 => ByteSet::range(lo, hi),
-                        _ => ByteSet::EMPTY,
-                    };
-                    let wide = if hi > 0x7f {
-                        ByteSet::range(0x80, 0xff)
-                    } else {
-                        ByteSet::EMPTY
-                    };
-                    set.union(ascii).union(wide)
-                });
+            HirKind::Class(class) => {
+                let mut s = Shape::byte_class(ByteSet::of_class(class));
                 // A non-ASCII character is several bytes; count it as up to four.
-                let mut s = Shape::byte_class(set);
-                if ranges.iter().any(|r| r.end() > '\x7f') {
-                    s.nodigit = s.nodigit.map(|_| 4);
+                if let Class::Unicode(c) = class {
+                    if c.ranges().iter().any(|r| r.end() > '\x7f') {
+                        s.nodigit = s.nodigit.map(|_| 4);
+                    }
                 }
                 s
             }
@@ -350,7 +353,7 @@ impl TokenShape {
             let [first, middle @ .., last] = parts.as_slice() else {
                 return None;
             };
-            if !starts_word(first) || !ends_word(last) {
+            if !word_boundary(first, false) || !word_boundary(last, true) {
                 return None;
             }
             let mut positions = Vec::new();
@@ -402,36 +405,30 @@ impl TokenShape {
     }
 }
 
-/// A word boundary a match can start at (its first byte is then a word byte with none before).
-fn starts_word(h: &Hir) -> bool {
+/// A word boundary a match can start at (`end` false: its first byte is then a word byte with
+/// none before) or end at (`end`: its last byte is a word byte with none after).
+fn word_boundary(h: &Hir, end: bool) -> bool {
     use regex_syntax::hir::Look;
-    matches!(
-        h.kind(),
-        HirKind::Look(
-            Look::WordAscii
-                | Look::WordUnicode
-                | Look::WordStartAscii
-                | Look::WordStartUnicode
-                | Look::WordStartHalfAscii
-                | Look::WordStartHalfUnicode
-        )
-    )
-}
-
-/// A word boundary a match can end at (its last byte is then a word byte with none after).
-fn ends_word(h: &Hir) -> bool {
-    use regex_syntax::hir::Look;
-    matches!(
-        h.kind(),
-        HirKind::Look(
-            Look::WordAscii
-                | Look::WordUnicode
-                | Look::WordEndAscii
-                | Look::WordEndUnicode
-                | Look::WordEndHalfAscii
-                | Look::WordEndHalfUnicode
-        )
-    )
+    let HirKind::Look(look) = h.kind() else {
+        return false;
+    };
+    let (start_look, end_look) = match look {
+        Look::WordAscii | Look::WordUnicode => return true,
+        Look::WordStartAscii
+        | Look::WordStartUnicode
+        | Look::WordStartHalfAscii
+        | Look::WordStartHalfUnicode => (true, false),
+        Look::WordEndAscii
+        | Look::WordEndUnicode
+        | Look::WordEndHalfAscii
+        | Look::WordEndHalfUnicode => (false, true),
+        _ => (false, false),
+    };
+    if end {
+        end_look
+    } else {
+        start_look
+    }
 }
 
 /// Appends the byte sets of `h`'s positions when it matches one fixed number of bytes, each
@@ -441,24 +438,9 @@ fn fixed_positions(h: &Hir, out: &mut Vec<ByteSet>) -> bool {
         HirKind::Literal(lit) => {
             out.extend(lit.0.iter().map(|&b| ByteSet::range(b, b)));
         }
-        HirKind::Class(Class::Bytes(c)) => {
-            out.push(c.ranges().iter().fold(ByteSet::EMPTY, |set, r| {
-                set.union(ByteSet::range(r.start(), r.end()))
-            }))
-        }
-        HirKind::Class(Class::Unicode(c)) => {
-            let mut set = ByteSet::EMPTY;
-            for r in c.ranges() {
-                let (Ok(lo), Ok(hi)) = (u8::try_from(r.start()), u8::try_from(r.end())) else {
-                    return false;
-                };
-                if hi > 0x7f {
-                    return false;
-                }
-                set = set.union(ByteSet::range(lo, hi));
-            }
-            out.push(set);
-        }
+        // A class holding a character past ASCII holds bytes from 0x80 on: no letter or
+        // digit, so the shape is turned down.
+        HirKind::Class(class) => out.push(ByteSet::of_class(class)),
         HirKind::Capture(c) => return fixed_positions(&c.sub, out),
         HirKind::Concat(hs) => return hs.iter().all(|h| fixed_positions(h, out)),
         HirKind::Repetition(rep) if rep.max == Some(rep.min) => {
