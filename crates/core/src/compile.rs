@@ -2,7 +2,7 @@
 
 use crate::dictionary::{Dictionary, LiteralOwner};
 use crate::engine::{
-    DigitTrigger, Engine, Inner, Rule, RuleRegex, SearchGroup, CLUSTER_GAP, CONTEXT_AFTER,
+    DigitTrigger, Engine, Inner, Rule, RuleRegex, SearchGroup, WordSet, CLUSTER_GAP, CONTEXT_AFTER,
     CONTEXT_BEFORE, DEFAULT_BOOST, DEFAULT_JOINERS, DEFAULT_MIN_SCORE, NEGATIVE_REACH,
 };
 use crate::error::{BuildError, BuildErrorKind};
@@ -552,16 +552,16 @@ fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine
                 Trig::Full => full.push(idx),
             }
         }
-        let context: Vec<u32> = spec
-            .context
-            .iter()
-            .map(|w| dict.entry(w.as_bytes()) as u32)
-            .collect();
-        let negative: Vec<u32> = spec
-            .negative_context
-            .iter()
-            .map(|w| dict.entry(w.as_bytes()) as u32)
-            .collect();
+        let mut entries = |words: &[String]| {
+            WordSet::new(
+                words
+                    .iter()
+                    .map(|w| dict.entry(w.as_bytes()) as u32)
+                    .collect(),
+            )
+        };
+        let context = entries(&spec.context);
+        let negative = entries(&spec.negative_context);
         rules.push(Rule {
             id: spec.id.as_str().into(),
             entity: spec.entity.as_str().into(),
@@ -601,19 +601,18 @@ fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine
     let holders = dict.whole_word_holders();
     for rule in &mut rules {
         for set in [&mut rule.context, &mut rule.negative] {
-            let mut ids: Vec<u32> = set
-                .iter()
-                .flat_map(|&w| holders[w as usize].iter().copied())
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            *set = ids;
+            let ids = set.ids().iter();
+            *set = WordSet::new(
+                ids.flat_map(|&w| holders[w as usize].iter().copied())
+                    .collect(),
+            );
         }
     }
     for r in 0..rules.len() {
         let members = std::iter::once(r).chain(rules[r].followers.iter().map(|&f| f as usize));
+        let mut context: Vec<u32> = Vec::new();
+        let mut negative = rules[r].negative.ids().to_vec();
         let mut group = SearchGroup {
-            negative: rules[r].negative.clone(),
             negative_reach: NEGATIVE_REACH,
             digit_tests: members
                 .clone()
@@ -627,23 +626,23 @@ fn compile(specs: Vec<Spec>, allow: &AllowSpec, min_score: f32) -> Result<Engine
         for m in members {
             group.max_bare = group.max_bare.max(rules[m].max_bare);
             group.ctx_before = group.ctx_before.max(rules[m].ctx_before);
-            group.context.extend_from_slice(&rules[m].context);
-            group.negative.retain(|w| rules[m].negative.contains(w));
+            context.extend_from_slice(rules[m].context.ids());
+            negative.retain(|&w| rules[m].negative.contains(w));
             // A word is read as context when it ends less than `ctx_before` bytes in front.
             match rules[m].ctx_before.checked_sub(1) {
                 Some(reach) => group.negative_reach = group.negative_reach.min(reach),
-                None => group.negative.clear(),
+                None => negative.clear(),
             }
         }
-        group.context.sort_unstable();
-        group.context.dedup();
+        group.context = WordSet::new(context);
+        group.negative = WordSet::new(negative);
         rules[r].group = group;
     }
     let entries = dict.keys.len();
     // The entries some rule reads as context: only those go into the context index.
     let mut context_entry = vec![false; entries];
     for rule in &rules {
-        for &w in rule.context.iter().chain(&rule.negative) {
+        for &w in rule.context.ids().iter().chain(rule.negative.ids()) {
             context_entry[w as usize] = true;
         }
     }
@@ -764,10 +763,10 @@ fn context_gates(rules: &[Rule], digit: &[DigitTrigger], entries: usize) -> Cont
             continue;
         }
         gates.bit[r] = Some(next);
-        for &w in &group.context {
+        for &w in group.context.ids() {
             gates.entry_bits[w as usize] |= 1 << next;
         }
-        for &w in &group.negative {
+        for &w in group.negative.ids() {
             gates.negative_bits[w as usize] |= 1 << next;
         }
         gates.before = gates.before.max(reach.lead + group.ctx_before);

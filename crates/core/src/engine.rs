@@ -160,8 +160,8 @@ pub(crate) struct Rule {
     pub(crate) validator: Option<Validator>,
     pub(crate) score: f32,
     pub(crate) boost: f32,
-    pub(crate) context: Vec<u32>,
-    pub(crate) negative: Vec<u32>,
+    pub(crate) context: WordSet,
+    pub(crate) negative: WordSet,
     /// The context words as written (for listings).
     pub(crate) context_words: Vec<String>,
     pub(crate) negative_words: Vec<String>,
@@ -207,11 +207,11 @@ pub(crate) struct SearchGroup {
     pub(crate) max_bare: f32,
     /// The widest `context_before` in the group.
     pub(crate) ctx_before: usize,
-    /// The context words of every rule of the group, sorted.
-    pub(crate) context: Vec<u32>,
+    /// The context words of every rule of the group.
+    pub(crate) context: WordSet,
     /// The negative context words of every rule of the group (each lowers every member's
-    /// score), sorted; empty when none does.
-    pub(crate) negative: Vec<u32>,
+    /// score); empty when none does.
+    pub(crate) negative: WordSet,
     /// How far in front of a match such a word counts for every member (`NEGATIVE_REACH`, less
     /// for a member reading fewer bytes of context).
     pub(crate) negative_reach: usize,
@@ -219,6 +219,41 @@ pub(crate) struct SearchGroup {
     /// (`Validator::digit_test`); `None` when a member has none, or has a value group (its
     /// validator sees only part of the match).
     pub(crate) digit_tests: Option<Vec<(u32, crate::validators::DigitTest)>>,
+}
+
+/// Dictionary entries (context words): the ids in order, and the same set as bits by id, so
+/// that a membership test is a load and a shift instead of a binary search.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WordSet {
+    ids: Vec<u32>,
+    bits: Vec<u64>,
+}
+
+impl WordSet {
+    pub(crate) fn new(mut ids: Vec<u32>) -> WordSet {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut bits = vec![0u64; ids.last().map_or(0, |&w| w as usize / 64 + 1)];
+        for &w in &ids {
+            bits[w as usize / 64] |= 1 << (w % 64);
+        }
+        WordSet { ids, bits }
+    }
+
+    /// The ids, in order.
+    pub(crate) fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    pub(crate) fn contains(&self, w: u32) -> bool {
+        self.bits
+            .get(w as usize / 64)
+            .is_some_and(|b| b >> (w % 64) & 1 != 0)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
 }
 
 /// Digits joined into one run within a cluster: its bytes, digit count and digit groups.
@@ -2040,10 +2075,7 @@ impl Engine {
         let group = &self.inner.rules[r as usize].group;
         if group.max_bare < min {
             self.window_words(s, ws, we, group.ctx_before);
-            let any_context = s
-                .region_words
-                .iter()
-                .any(|w| group.context.binary_search(w).is_ok());
+            let any_context = s.region_words.iter().any(|&w| group.context.contains(w));
             if !any_context {
                 return;
             }
@@ -2238,12 +2270,9 @@ impl Engine {
                 // Cue words anywhere in the window raise the score; a label of another kind of
                 // id right in front of the value ("order 4273695192") lowers it. Both may
                 // apply ("call me about my order at 415-555-0132").
-                let pos = s
-                    .words
-                    .iter()
-                    .any(|(w, _, _)| rule.context.binary_search(w).is_ok());
+                let pos = s.words.iter().any(|&(w, _, _)| rule.context.contains(w));
                 let neg = s.words.iter().any(|&(w, d, after)| {
-                    !after && d <= NEGATIVE_REACH && rule.negative.binary_search(&w).is_ok()
+                    !after && d <= NEGATIVE_REACH && rule.negative.contains(w)
                 });
                 if rule.context_required && !pos {
                     continue;
@@ -2389,6 +2418,17 @@ mod tests {
         assert_eq!(spans(resolve_overlaps(&mut run)), vec![(2, 14)]);
         let mut run = [cand(3, 0, 10, 0.7), cand(1, 2, 12, 0.7)];
         assert_eq!(resolve_overlaps(&mut run)[0].rule, 1);
+    }
+
+    #[test]
+    fn a_word_set_holds_exactly_its_ids() {
+        let set = WordSet::new(vec![200, 0, 63, 64, 63]);
+        assert_eq!(set.ids(), [0, 63, 64, 200]);
+        let held: Vec<u32> = (0..300).filter(|&w| set.contains(w)).collect();
+        assert_eq!(held, [0, 63, 64, 200]);
+        assert!(!set.contains(u32::MAX));
+        let empty = WordSet::new(Vec::new());
+        assert!(empty.is_empty() && !empty.contains(0));
     }
 
     /// An engine of these rules only.
