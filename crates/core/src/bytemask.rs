@@ -79,6 +79,16 @@ mod imp {
     }
 
     #[inline(always)]
+    pub(super) fn any_of_splats<const N: usize>(block: &Block, splats: &[[u8; 16]; N]) -> u64 {
+        let wanted = splats.map(|s| load_unaligned_m128i(&s));
+        gather(lanes(block), |lane| {
+            wanted.iter().fold(zeroed_m128i(), |hit, &w| {
+                hit | cmp_eq_mask_i8_m128i(lane, w)
+            })
+        })
+    }
+
+    #[inline(always)]
     pub(super) fn digits_and_line_feeds(chunk: &[u8; 16]) -> (u32, u32) {
         let lane = load_unaligned_m128i(chunk);
         let line_feed = set_splat_i8_m128i(b'\n' as i8);
@@ -140,6 +150,10 @@ mod portable {
         gather(block, |b| bytes.contains(&b))
     }
 
+    pub(super) fn any_of_splats<const N: usize>(block: &Block, splats: &[[u8; 16]; N]) -> u64 {
+        any_of(block, &splats.map(|s| s[0]))
+    }
+
     pub(super) fn digits_and_line_feeds(chunk: &[u8; 16]) -> (u32, u32) {
         chunk
             .iter()
@@ -197,6 +211,18 @@ pub(crate) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
     imp::any_of(block, bytes)
 }
 
+/// Bytes of `block` equal to one of the bytes `splats` hold, each repeated sixteen times (as
+/// [`splat`] makes them: a vector load each instead of building the vector per call).
+#[inline]
+pub(crate) fn any_of_splats<const N: usize>(block: &Block, splats: &[[u8; 16]; N]) -> u64 {
+    imp::any_of_splats(block, splats)
+}
+
+/// `byte` sixteen times, for [`any_of_splats`].
+pub(crate) fn splat(byte: u8) -> [u8; 16] {
+    [byte; 16]
+}
+
 /// The ASCII digits and the line feeds of the 16 bytes of `hay` from `at` (zeros past its
 /// end, which are neither), as two 16-bit masks.
 #[inline]
@@ -252,6 +278,9 @@ mod tests {
             prop_assert_eq!(any_of(&block, &six), each(&block, |b| six.contains(&b)));
             let three = [six[0], six[1], six[2]];
             prop_assert_eq!(any_of(&block, &three), each(&block, |b| three.contains(&b)));
+            let splats = six.map(splat);
+            prop_assert_eq!(any_of_splats(&block, &splats), each(&block, |b| six.contains(&b)));
+            prop_assert_eq!(portable::any_of_splats(&block, &splats), any_of(&block, &six));
             let w = words(&block);
             prop_assert_eq!(w.digit, each(&block, |b| b.is_ascii_digit()));
             prop_assert_eq!(w.upper, each(&block, |b| b.is_ascii_uppercase()));

@@ -102,9 +102,8 @@ struct Starts {
     sigs: Box<[u16; 1 << SIGS_LOG2]>,
     /// Per byte, whether an entry starts with it and it is no ASCII letter or digit.
     lead: [bool; 256],
-    /// Those bytes when there are six or fewer, repeated to six (compared directly, which the
-    /// compiler vectorises; more take a table lookup per byte).
-    few_leads: Option<[u8; 6]>,
+    /// How lead bytes are found in a chunk.
+    leads: Leads,
     /// A one-letter entry triggers rules at the start of any word: every word passes.
     every_word: bool,
     /// Some entry is a space and then a word: a word start that passes is tried from the
@@ -244,7 +243,7 @@ impl Starts {
         Starts {
             sigs: Box::new([0; 1 << SIGS_LOG2]),
             lead: [false; 256],
-            few_leads: None,
+            leads: Leads::Table,
             every_word: false,
             space_led: false,
             digit_led: false,
@@ -254,22 +253,27 @@ impl Starts {
     /// Settles how lead bytes are found, once every entry is added.
     fn finish(&mut self) {
         let leads: Vec<u8> = (0..=255u8).filter(|&b| self.lead[usize::from(b)]).collect();
-        // With no lead byte, a letter stands in: places found with it are words' own.
-        let first = leads.first().copied().unwrap_or(b'a');
-        self.few_leads = (leads.len() <= 6).then(|| {
-            let mut few = [first; 6];
-            few[..leads.len()].copy_from_slice(&leads);
-            few
-        });
+        // Past the last lead the arrays repeat it. With no lead byte, a letter stands in:
+        // places found with it are words' own.
+        let splat = |i: usize| {
+            let lead = leads.get(i).or(leads.last()).copied().unwrap_or(b'a');
+            bytemask::splat(lead)
+        };
+        self.leads = match leads.len() {
+            0..=4 => Leads::Four(std::array::from_fn(splat)),
+            5..=8 => Leads::Eight(std::array::from_fn(splat)),
+            _ => Leads::Table,
+        };
     }
 
     /// Per byte of `chunk`, one bit per class (see [`Classes`]).
     fn classify(&self, chunk: &bytemask::Block) -> Classes {
         let words = bytemask::words(chunk);
         let alnum = words.digit | words.upper | words.lower;
-        let lead = match &self.few_leads {
-            Some(leads) => bytemask::any_of(chunk, leads),
-            None => (0..64).fold(0u64, |m, k| {
+        let lead = match &self.leads {
+            Leads::Four(leads) => bytemask::any_of_splats(chunk, leads),
+            Leads::Eight(leads) => bytemask::any_of_splats(chunk, leads),
+            Leads::Table => (0..64).fold(0u64, |m, k| {
                 m | u64::from(self.lead[usize::from(chunk[k])]) << k
             }),
         };
@@ -281,6 +285,15 @@ impl Starts {
             digit: words.digit,
         }
     }
+}
+
+/// How a chunk's lead bytes are found: a few compared directly, sixteen at a time (each
+/// repeated sixteen times, see `bytemask::any_of_splats`; the fewer the faster), more by a
+/// table lookup per byte.
+enum Leads {
+    Four([[u8; 16]; 4]),
+    Eight([[u8; 16]; 8]),
+    Table,
 }
 
 /// Per byte of a 64-byte chunk, a bit: ASCII letter or digit, lead byte (see [`Starts`]),
@@ -812,6 +825,24 @@ mod tests {
             assert_eq!(found(&dict, &hay), ["number", "Token"], "{pad}");
             let hay = format!("{}x number", "a".repeat(pad));
             assert_eq!(found(&dict, &hay), ["number"], "{pad}");
+        }
+    }
+
+    #[test]
+    fn lead_bytes_are_found_however_many_there_are() {
+        // Up to four, up to eight and more lead bytes are found three different ways.
+        let leads = "@:#$%&*+=!";
+        for n in 1..=leads.len() {
+            let keys: Vec<String> = leads[..n].chars().map(|c| format!("{c}x")).collect();
+            let entries: String = keys.iter().rev().map(|k| format!("a{k} ")).collect();
+            // Each lead byte at the end of a chunk once.
+            for pad in 60..64 {
+                let hay = format!("{}{entries}", " ".repeat(pad));
+                let dict = dictionary_of(&keys, &vec![true; n]);
+                let (got, want) = found_both_ways(dict, hay.as_bytes());
+                assert_eq!(got.len(), n, "{n} leads");
+                assert_eq!(got, want, "{n} leads");
+            }
         }
     }
 
