@@ -545,14 +545,18 @@ impl CompiledDictionary {
                 let len = ((!ahead).trailing_zeros() as usize).min(9);
                 (u64::from_le_bytes(eight) | FOLD, len)
             };
-            // Probed without branching on the answers; the automaton runs from those that pass.
-            let mut pass = 0u64;
+            // Probed without branching on the answers; the automaton runs from those that pass
+            // (with `every_word`, every place at a word: those with a letter or digit).
+            let mut pass = if starts.every_word {
+                places & this.alnum
+            } else {
+                0
+            };
             while places != 0 {
                 let j = places.trailing_zeros() as usize;
                 places &= places - 1;
                 let (folded, len) = word_at(j);
-                let every = starts.every_word & (len > 0);
-                pass |= u64::from(starts.passes(folded, len) | every) << j;
+                pass |= u64::from(starts.passes(folded, len)) << j;
             }
             while pass != 0 {
                 let at = base + pass.trailing_zeros() as usize;
