@@ -539,9 +539,10 @@ impl CompiledDictionary {
             }
             // The eight bytes from the place at `j`, folded, and the number of letters and
             // digits from there (9 for any more; none at a lead byte).
+            let both = u128::from(this.alnum) | u128::from(next.alnum) << 64;
             let word_at = |j: usize| {
                 let eight: [u8; 8] = bytes[j..j + 8].try_into().unwrap_or_default();
-                let ahead = this.alnum >> j | next.alnum << 1 << (63 - j);
+                let ahead = (both >> j) as u64;
                 let len = ((!ahead).trailing_zeros() as usize).min(9);
                 (u64::from_le_bytes(eight) | FOLD, len)
             };
