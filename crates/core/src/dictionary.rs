@@ -120,17 +120,17 @@ const WORD_KEY_BITS: u32 = 16;
 const OPEN: u16 = 1 << 10;
 const LEAD: u16 = 1 << 11;
 
-/// Per length of the word at a place (0: a lead byte; 9: nine or more), how many of its
-/// bytes make its key, the salt of its key, and the signature bits it passes with.
-const PROBES: [(usize, u64, u16); 10] = {
-    let mut probes = [(0usize, 0u64, 0u16); 10];
+/// Per length of the word at a place (0: a lead byte; 9: nine or more), the mask of its bytes
+/// that make its key, the salt of its key, and the signature bits it passes with.
+const PROBES: [(u64, u64, u16); 10] = {
+    let mut probes = [(0u64, 0u64, 0u16); 10];
     let mut len = 0;
     while len < 10 {
         probes[len] = if len == 0 {
-            (2, SALTS[LEAD_KEY], LEAD)
+            (LOW_BYTES[2], SALTS[LEAD_KEY], LEAD)
         } else {
             let n = if len < 3 { len } else { 3 };
-            (n, SALTS[n], 1 << len | OPEN)
+            (LOW_BYTES[n], SALTS[n], 1 << len | OPEN)
         };
         len += 1;
     }
@@ -172,8 +172,8 @@ impl Starts {
     /// lead byte and the next).
     #[inline(always)]
     fn slot(folded: u64, len: usize) -> usize {
-        let (n, salt, _) = PROBES[len];
-        Starts::hash(folded & LOW_BYTES[n], salt, SIGS_LOG2) & ((1 << SIGS_LOG2) - 1)
+        let (key_bytes, salt, _) = PROBES[len];
+        Starts::hash(folded & key_bytes, salt, SIGS_LOG2)
     }
 
     /// Whether an entry can start at a place whose word is `len` long (0: a lead byte; 9 for
