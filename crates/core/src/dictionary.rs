@@ -539,12 +539,14 @@ impl CompiledDictionary {
             }
             // The eight bytes from the place at `j`, folded, and the number of letters and
             // digits from there (9 for any more; none at a lead byte).
+            let eight_at = |j: usize| {
+                let eight: [u8; 8] = bytes[j..j + 8].try_into().unwrap_or_default();
+                u64::from_le_bytes(eight) | FOLD
+            };
             let both = u128::from(this.alnum) | u128::from(next.alnum) << 64;
             let word_at = |j: usize| {
-                let eight: [u8; 8] = bytes[j..j + 8].try_into().unwrap_or_default();
                 let ahead = (both >> j) as u64;
-                let len = ((!ahead).trailing_zeros() as usize).min(9);
-                (u64::from_le_bytes(eight) | FOLD, len)
+                (eight_at(j), ((!ahead).trailing_zeros() as usize).min(9))
             };
             // Probed without branching on the answers; the automaton runs from those that pass
             // (with `every_word`, every place at a word: those with a letter or digit).
@@ -553,9 +555,18 @@ impl CompiledDictionary {
             } else {
                 0
             };
-            while places != 0 {
-                let j = places.trailing_zeros() as usize;
-                places &= places - 1;
+            // Up to the 56th byte, the nine bytes a length is read from are this block's.
+            let (mut near, mut far) = (places & u64::MAX >> 8, places & !(u64::MAX >> 8));
+            let stops = !this.alnum;
+            while near != 0 {
+                let j = near.trailing_zeros() as usize;
+                near &= near - 1;
+                let len = (stops >> j | 1 << 9).trailing_zeros() as usize;
+                pass |= u64::from(starts.passes(eight_at(j), len)) << j;
+            }
+            while far != 0 {
+                let j = far.trailing_zeros() as usize;
+                far &= far - 1;
                 let (folded, len) = word_at(j);
                 pass |= u64::from(starts.passes(folded, len)) << j;
             }
@@ -830,6 +841,12 @@ mod tests {
             assert_eq!(found(&dict, &hay), ["number", "Token"], "{pad}");
             let hay = format!("{}x number", "a".repeat(pad));
             assert_eq!(found(&dict, &hay), ["number"], "{pad}");
+        }
+        // Words of eight and nine letters (nine stands for any longer) ending in the next block.
+        let dict = dictionary(&["customer", "birthdate"], &[]);
+        for pad in 48..66 {
+            let hay = format!("{}customer birthdate birthdates customers", " ".repeat(pad));
+            assert_eq!(found(&dict, &hay), ["customer", "birthdate"], "{pad}");
         }
     }
 
