@@ -31,10 +31,10 @@ pub(crate) fn block_at(hay: &[u8], at: usize) -> Block {
 mod imp {
     use super::Block;
     use safe_arch::{
-        add_saturating_i16_m128i, cmp_eq_mask_i16_m128i, cmp_eq_mask_i8_m128i,
-        load_unaligned_m128i, m128i, max_i16_m128i, min_u8_m128i, move_mask_i8_m128i,
-        set_reversed_i16_m128i, set_splat_i16_m128i, set_splat_i8_m128i, sub_i8_m128i,
-        zeroed_m128i,
+        add_saturating_i16_m128i, byte_shr_imm_u128_m128i, cmp_eq_mask_i16_m128i,
+        cmp_eq_mask_i8_m128i, extract_i16_as_i32_m128i, load_unaligned_m128i, m128i, max_i16_m128i,
+        min_i16_m128i, min_u8_m128i, move_mask_i8_m128i, set_reversed_i16_m128i,
+        set_splat_i16_m128i, set_splat_i8_m128i, sub_i8_m128i, zeroed_m128i,
     };
 
     /// The four 16-byte lanes of a block.
@@ -98,12 +98,21 @@ mod imp {
         )
     }
 
+    /// Lane 0 of `fold(v, w)` over the eight lanes, halving three times.
     #[inline(always)]
-    pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
+    fn across(v: m128i, fold: impl Fn(m128i, m128i) -> m128i) -> u16 {
+        let v = fold(v, byte_shr_imm_u128_m128i::<8>(v));
+        let v = fold(v, byte_shr_imm_u128_m128i::<4>(v));
+        let v = fold(v, byte_shr_imm_u128_m128i::<2>(v));
+        extract_i16_as_i32_m128i::<0>(v) as u16
+    }
+
+    #[inline(always)]
+    pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> super::Chains {
         // Lane k holds bit k, to pick it out of a gap's sets.
         let bits = set_reversed_i16_m128i(1, 2, 4, 8, 16, 32, 64, 128);
         let Some((&(a, b), rest)) = groups.split_first() else {
-            return [0; 8];
+            return super::Chains::default();
         };
         // The first group has no gap before it: every lane starts with it.
         let mut run = set_splat_i16_m128i(super::lane_len(a, b));
@@ -115,7 +124,13 @@ mod imp {
             run = add_saturating_i16_m128i(run & keep, len);
             longest = max_i16_m128i(longest, run);
         }
-        longest.into()
+        // Lanes never go below zero: as u16 they keep their order.
+        let per_set: [i16; 8] = longest.into();
+        super::Chains {
+            per_set: per_set.map(|l| l as u16),
+            longest: across(longest, max_i16_m128i),
+            shortest: across(longest, min_i16_m128i),
+        }
     }
 
     #[inline(always)]
@@ -166,7 +181,7 @@ mod portable {
             })
     }
 
-    pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
+    pub(super) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> super::Chains {
         let (mut run, mut longest) = ([0i16; 8], [0i16; 8]);
         let joins = std::iter::once(0).chain(gaps.iter().copied());
         for (&(a, b), sets) in groups.iter().zip(joins) {
@@ -176,7 +191,12 @@ mod portable {
                 longest[k] = longest[k].max(run[k]);
             }
         }
-        longest
+        let per_set = longest.map(|l| l as u16);
+        super::Chains {
+            per_set,
+            longest: per_set.iter().copied().max().unwrap_or(0),
+            shortest: per_set.iter().copied().min().unwrap_or(0),
+        }
     }
 
     pub(super) fn words(block: &Block) -> super::Words {
@@ -242,12 +262,22 @@ fn lane_len(a: usize, b: usize) -> i16 {
     i16::try_from(b - a).unwrap_or(i16::MAX)
 }
 
+/// The longest chains of a cluster's digit groups (see [`longest_chains`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Chains {
+    /// Per joiner set, the digits of its longest chain.
+    pub(crate) per_set: [u16; 8],
+    /// The longest and shortest of the eight.
+    pub(crate) longest: u16,
+    pub(crate) shortest: u16,
+}
+
 /// Per joiner set `k` (0 to 7), the digits of the longest chain of that set in a cluster: of
 /// the runs of its digit `groups` joined by gaps whose sets (`gaps[i]`, between group `i` and
 /// `i + 1`, set `k` as bit `k`) hold `k`, the longest total, at most `i16::MAX`. A set no gap
 /// holds gets the longest group.
 #[inline]
-pub(crate) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> [i16; 8] {
+pub(crate) fn longest_chains(groups: &[(usize, usize)], gaps: &[u8]) -> Chains {
     imp::longest_chains(groups, gaps)
 }
 
@@ -317,7 +347,7 @@ mod tests {
             let gaps = &sets[..lens.len() - 1];
             let got = longest_chains(&groups, gaps);
             prop_assert_eq!(portable::longest_chains(&groups, gaps), got);
-            for (k, &lane) in got.iter().enumerate() {
+            for (k, &lane) in got.per_set.iter().enumerate() {
                 let (mut run, mut want) = (0usize, 0usize);
                 for (g, len) in lens.iter().enumerate() {
                     let joined = g > 0 && gaps[g - 1] >> k & 1 != 0;
@@ -326,6 +356,8 @@ mod tests {
                 }
                 prop_assert_eq!(lane as usize, want.min(i16::MAX as usize), "set {}", k);
             }
+            prop_assert_eq!(Some(&got.longest), got.per_set.iter().max());
+            prop_assert_eq!(Some(&got.shortest), got.per_set.iter().min());
         }
     }
 

@@ -805,11 +805,11 @@ impl ClusterFacts {
         hay: &[u8],
         groups: &[(usize, usize)],
         (cs, ce): (usize, usize),
-        longest_in: &[usize; 8],
+        longest_in: &[u16; 8],
         cap: usize,
         (words, letters): (bool, bool),
     ) -> bool {
-        if t.min > longest_in[t.joiners] {
+        if t.min > usize::from(longest_in[t.joiners]) {
             return false;
         }
         if t.requires != 0 {
@@ -886,8 +886,9 @@ static NEIGHBOUR: [u8; 256] = {
 /// want a token longer than a digit group (a letter or digit next to a group) or a word next
 /// to the digits (a letter next to a group, or a space or hyphen when across a gap).
 struct ShortGate {
-    /// Per joiner set, the smallest minimum of its bare triggers.
-    bare_min: [usize; 8],
+    /// Per joiner set, the smallest minimum of its bare triggers (`u16::MAX`: none; minimums
+    /// are at most `MAX_DIGITS`).
+    bare_min: [u16; 8],
     /// The shortest token the others ask for.
     token: usize,
     /// What the others accept next to a group (`NEIGHBOUR` classes as bits).
@@ -909,7 +910,7 @@ impl ShortGate {
 
     fn new<'t>(triggers: impl Iterator<Item = &'t DigitTrigger>) -> ShortGate {
         let mut gate = ShortGate {
-            bare_min: [usize::MAX; 8],
+            bare_min: [u16::MAX; 8],
             token: usize::MAX,
             needs: 0,
             letters: true,
@@ -917,7 +918,8 @@ impl ShortGate {
         for t in triggers {
             let words = t.word_before > 0 || t.word_after > 0;
             if t.token == 0 && !words {
-                gate.bare_min[t.joiners] = gate.bare_min[t.joiners].min(t.min);
+                let min = u16::try_from(t.min).unwrap_or(u16::MAX);
+                gate.bare_min[t.joiners] = gate.bare_min[t.joiners].min(min);
                 continue;
             }
             if t.token > 0 {
@@ -931,12 +933,13 @@ impl ShortGate {
     /// Whether no trigger can fire for a cluster with these digit `groups` and longest
     /// chains per joiner set.
     #[inline]
-    fn shuts(&self, hay: &[u8], groups: &[(usize, usize)], longest_in: &[usize; 8]) -> bool {
+    fn shuts(&self, hay: &[u8], groups: &[(usize, usize)], chains: &bytemask::Chains) -> bool {
         // No lane is shorter than the longest group (a lane of a set not in use holds it): with
         // nothing next to the groups, no token is longer.
-        let longest_group = longest_in.iter().copied().min().unwrap_or(0);
+        let longest_group = usize::from(chains.shortest);
         let near = |i: usize| hay.get(i).map_or(0, |&b| NEIGHBOUR[usize::from(b)]);
-        (0..8).all(|k| longest_in[k] < self.bare_min[k])
+        let short = chains.per_set.iter().zip(&self.bare_min);
+        short.fold(true, |all, (&l, &min)| all & (l < min))
             && longest_group < self.token
             && !groups
                 .iter()
@@ -1724,15 +1727,15 @@ impl Engine {
             // All eight sets every time (sets not in use stay unjoined), in 16-bit lanes that
             // saturate (no trigger asks for more than `MAX_DIGITS`): a few vector
             // instructions per group.
-            let longest_in =
-                bytemask::longest_chains(&s.groups, &s.gaps).map(|l| usize::from(l.unsigned_abs()));
+            let chains = bytemask::longest_chains(&s.groups, &s.gaps);
+            let longest_in = &chains.per_set;
             // Lanes of sets not in use hold the longest group, which no set's chain is shorter
             // than: the longest of all eight is the longest of the sets in use.
-            let longest = longest_in.iter().copied().max().unwrap_or(0);
+            let longest = usize::from(chains.longest);
             if longest < global_min {
                 continue;
             }
-            if gate.shuts(hay, &s.groups, &longest_in) {
+            if gate.shuts(hay, &s.groups, &chains) {
                 continue;
             }
             if longest < inner.plain_min
@@ -1775,7 +1778,7 @@ impl Engine {
             let (groups, cluster) = (&s.groups, (cs, ce));
             let mut live = 0u64;
             for (k, &l) in longest_in.iter().enumerate() {
-                live |= masks.by_len[k][l.min(MASK_CAP)];
+                live |= masks.by_len[k][usize::from(l).min(MASK_CAP)];
             }
             live &= enabled;
             if live & masks.token != 0 {
@@ -1792,7 +1795,7 @@ impl Engine {
                     hay,
                     groups,
                     cluster,
-                    &longest_in,
+                    longest_in,
                     inner.token_cap,
                     (false, gate.letters),
                 ) {
@@ -1827,7 +1830,7 @@ impl Engine {
                             hay,
                             groups,
                             cluster,
-                            &longest_in,
+                            longest_in,
                             inner.token_cap,
                             (true, gate.letters),
                         );
