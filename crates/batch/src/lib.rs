@@ -33,7 +33,7 @@ pub mod reports;
 
 pub use archive::Kind;
 use archive::Meta;
-use redactyl::{Engine, Redactor, ScanOptions, Scratch};
+use redactyl::{Engine, EntityCounts, Redactor, ScanOptions, Scratch};
 use redactyl_formats::{process, process_with, FieldPolicy, Format, Hit, Mode, Problem};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -201,18 +201,14 @@ pub struct Summary {
 
 impl Summary {
     fn count_entities(&mut self, hits: &[Hit]) {
-        // Counted per entity first (hits share the engine's few entity strings, most often
-        // by address), then each entity's count is added to the map once.
-        let mut counts: Vec<(&Arc<str>, u64)> = Vec::new();
+        // Counted per entity first (hits share the engine's few entity strings), then each
+        // entity's count is added to the map once.
+        let mut counts = EntityCounts::default();
         for h in hits {
-            let same = |e: &&Arc<str>| Arc::ptr_eq(e, &h.entity) || **e == h.entity;
-            match counts.iter_mut().find(|(e, _)| same(e)) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((&h.entity, 1)),
-            }
+            counts.count(&h.entity);
         }
-        for (entity, n) in counts {
-            match self.entities.get_mut(&**entity) {
+        for (entity, n) in counts.iter() {
+            match self.entities.get_mut(entity) {
                 Some(total) => *total += n,
                 None => {
                     self.entities.insert(entity.to_string(), n);

@@ -68,9 +68,9 @@ mod imp {
         gather(lanes(block), |lane| within(lane, lo, hi))
     }
 
+    /// Bytes equal to a byte of one of the `wanted` vectors (each one byte repeated).
     #[inline(always)]
-    pub(super) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
-        let wanted = bytes.map(|b| set_splat_i8_m128i(b as i8));
+    fn equal_to_any<const N: usize>(block: &Block, wanted: [m128i; N]) -> u64 {
         gather(lanes(block), |lane| {
             wanted.iter().fold(zeroed_m128i(), |hit, &w| {
                 hit | cmp_eq_mask_i8_m128i(lane, w)
@@ -79,13 +79,13 @@ mod imp {
     }
 
     #[inline(always)]
+    pub(super) fn any_of<const N: usize>(block: &Block, bytes: &[u8; N]) -> u64 {
+        equal_to_any(block, bytes.map(|b| set_splat_i8_m128i(b as i8)))
+    }
+
+    #[inline(always)]
     pub(super) fn any_of_splats<const N: usize>(block: &Block, splats: &[[u8; 16]; N]) -> u64 {
-        let wanted = splats.map(|s| load_unaligned_m128i(&s));
-        gather(lanes(block), |lane| {
-            wanted.iter().fold(zeroed_m128i(), |hit, &w| {
-                hit | cmp_eq_mask_i8_m128i(lane, w)
-            })
-        })
+        equal_to_any(block, splats.map(|s| load_unaligned_m128i(&s)))
     }
 
     #[inline(always)]

@@ -1368,12 +1368,8 @@ impl Engine {
         Scratch {
             owner: self.inner.id,
             // A rule's cache and captures are made on its first search.
-            caches: std::iter::repeat_with(|| None)
-                .take(inner.rules.len())
-                .collect(),
-            captures: std::iter::repeat_with(|| None)
-                .take(inner.rules.len())
-                .collect(),
+            caches: vec![None; inner.rules.len()],
+            captures: vec![None; inner.rules.len()],
             recognizer: crate::recognizers::RecognizerScratch::default(),
             cands: Vec::new(),
             words: Vec::new(),
@@ -1908,7 +1904,9 @@ impl Engine {
                     // the number ("$12.50 (ref 446046924") is left out.
                     let reach = &rule.digit_reach;
                     let last = s.groups.len() - 1;
-                    let splits = |g: usize| reach.splits(&hay[s.groups[g].1..s.groups[g + 1].0]);
+                    // The bytes between two groups side by side.
+                    let gap = |pair: &[(usize, usize)]| &hay[pair[0].1..pair[1].0];
+                    let splits = |g: usize| reach.splits(gap(&s.groups[g..g + 2]));
                     let (mut g0, mut g1) = (0, last);
                     // A gap shorter than `lead + trail` never splits: a cluster whose widest
                     // gap is shorter is searched whole.
@@ -1921,9 +1919,9 @@ impl Engine {
                     });
                     #[cfg(test)]
                     let widest = if s.whole_clusters { 0 } else { widest };
-                    // (The gaps read pair by pair of groups: no index to check.)
-                    let mut between = s.groups.windows(2).map(|p| &hay[p[0].1..p[1].0]);
-                    if widest >= reach.lead + reach.trail && between.any(|b| reach.splits(b)) {
+                    // (Read pair by pair of groups here: no index to check.)
+                    let mut pairs = s.groups.windows(2);
+                    if widest >= reach.lead + reach.trail && pairs.any(|p| reach.splits(gap(p))) {
                         (g0, g1) = if t.sums != 0 {
                             runs_span(&s.groups, &s.gaps, t.joiners, t.sums)
                         } else {

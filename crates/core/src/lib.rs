@@ -42,7 +42,7 @@ pub use engine::{
 };
 pub use error::{BuildError, BuildErrorKind};
 pub use redact::{
-    Operator, Policy, RedactError, RedactErrorKind, RedactStats, RedactionKey, Redactor,
-    RedactorBuilder, RestoreStats, DEFAULT_BLOCK, KEY_BYTES, KEY_ENV,
+    EntityCounts, Operator, Policy, RedactError, RedactErrorKind, RedactStats, RedactionKey,
+    Redactor, RedactorBuilder, RestoreStats, DEFAULT_BLOCK, KEY_BYTES, KEY_ENV,
 };
 pub use validators::{UnknownValidator, Validator};

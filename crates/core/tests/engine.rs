@@ -52,6 +52,7 @@ fn public_types_are_thread_safe() {
     send_sync::<redactyl::Redactor>();
     send_sync::<redactyl::RedactionKey>();
     send_sync::<redactyl::Policy>();
+    send_sync::<redactyl::EntityCounts>();
     error::<redactyl::RedactError>();
     // Cheap clones share the compiled rules.
     let e = engine();

@@ -286,22 +286,45 @@ impl Lines {
     }
 }
 
-#[derive(Default)]
-struct Tally {
-    /// Findings per entity, by the engine's shared entity string (a few entities: found by
-    /// address first, no hashing per finding).
-    entities: Vec<(Arc<str>, u64)>,
-    fallbacks: u64,
-}
+/// Findings counted per entity, by the engine's shared entity strings
+/// ([`Finding::shared_entity`]): an engine has a few entities, so each count is found by
+/// address first, with no hashing or string compare per finding.
+///
+/// ```
+/// use redactyl::{Engine, EntityCounts};
+///
+/// let engine = Engine::builtin()?;
+/// let mut counts = EntityCounts::default();
+/// for f in engine.find_iter(b"mail a@b.io or c@d.io") {
+///     counts.count(f.shared_entity());
+/// }
+/// assert_eq!(counts.iter().collect::<Vec<_>>(), [("EMAIL_ADDRESS", 2)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct EntityCounts(Vec<(Arc<str>, u64)>);
 
-impl Tally {
-    fn count(&mut self, entity: &Arc<str>) {
+impl EntityCounts {
+    /// Counts one finding of `entity`.
+    #[inline]
+    pub fn count(&mut self, entity: &Arc<str>) {
         let same = |(e, _): &&mut (Arc<str>, u64)| Arc::ptr_eq(e, entity) || **e == **entity;
-        match self.entities.iter_mut().find(same) {
+        match self.0.iter_mut().find(same) {
             Some((_, n)) => *n += 1,
-            None => self.entities.push((entity.clone(), 1)),
+            None => self.0.push((entity.clone(), 1)),
         }
     }
+
+    /// Each entity counted and its count, in the order first counted.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.0.iter().map(|(e, n)| (&**e, *n))
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    entities: EntityCounts,
+    fallbacks: u64,
 }
 
 impl Redactor {
@@ -563,7 +586,7 @@ impl Redactor {
     fn stats(&self, tally: Tally, bytes_in: usize, bytes_out: u64) -> RedactStats {
         let mut entities: Vec<(String, u64)> = tally
             .entities
-            .into_iter()
+            .iter()
             .map(|(e, n)| (e.to_string(), n))
             .collect();
         entities.sort();
@@ -706,7 +729,7 @@ impl Redactor {
             if let Some(applied) = cursor.applied.as_mut() {
                 applied.push(f.moved(s, e));
             }
-            cursor.stats.count(f.shared_entity());
+            cursor.stats.entities.count(f.shared_entity());
             if cursor.scan_only {
                 continue;
             }
